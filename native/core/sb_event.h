@@ -1,0 +1,38 @@
+/*
+ * sb_event.h - the one record that travels from a signal handler to Java.
+ *
+ * Only plain values: no pointer ever goes through the ring (a pointer in a
+ * signal pipe is an exploit waiting for /proc/self/fd, see libuv #4581).
+ */
+#ifndef SB_EVENT_H
+#define SB_EVENT_H
+
+#include <stdint.h>
+
+/* Flags: which optional fields of an event carry information. */
+#define SB_EVENT_HAS_SENDER 0x1u /* pid and uid are the sender's (si_code <= 0, or SIGCHLD) */
+#define SB_EVENT_HAS_VALUE 0x2u  /* value is the sigqueue value (SI_QUEUE and friends) */
+#define SB_EVENT_FOLDED 0x4u     /* synthesised by the consumer: the ring was full for every
+                                    delivery it stands for, so no siginfo survived */
+
+/* Where an event came from. */
+#define SB_SOURCE_SIGNAL 0  /* a POSIX signal or a CRT signal; signo is its number */
+#define SB_SOURCE_CONSOLE 1 /* a Windows console control event; code is the CTRL_* type */
+
+typedef struct sb_event {
+    int32_t signo;      /* signal number (the slot used for accounting) */
+    int32_t code;       /* si_code, or the console event type */
+    int32_t pid;        /* sender pid when SB_EVENT_HAS_SENDER */
+    int32_t uid;        /* sender uid when SB_EVENT_HAS_SENDER */
+    int32_t value;      /* sigqueue value when SB_EVENT_HAS_VALUE */
+    uint16_t flags;     /* SB_EVENT_* */
+    uint16_t source;    /* SB_SOURCE_* */
+    int64_t nanos;      /* capture time, on the clock System.nanoTime() reads */
+    uint64_t sequence;  /* 1-based delivery order, set by the consumer (ring order is claim order) */
+    uint64_t coalesced; /* deliveries folded into this event (filled in by the consumer) */
+} sb_event;
+
+/* Accounting slots: every signal number and console event maps to one slot below this. */
+#define SB_MAX_SLOTS 128
+
+#endif

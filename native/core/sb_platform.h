@@ -1,0 +1,60 @@
+/*
+ * sb_platform.h - what each OS backend (posix/, windows/) provides to the JNI
+ * layer. Every function returns 0 or an errno-style code (never a JNI call,
+ * never an exception): the Java side turns codes into typed exceptions.
+ */
+#ifndef SB_PLATFORM_H
+#define SB_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sb_event.h"
+
+/* What sb_platform_disposition reports about a signal's current action. */
+#define SB_DISPOSITION_DEFAULT 0
+#define SB_DISPOSITION_IGNORE 1
+#define SB_DISPOSITION_SIGBRIDGE 2
+#define SB_DISPOSITION_OTHER 3 /* another handler: the JVM's, a native library's, ... */
+
+/* What sb_platform_uninstall did. */
+#define SB_UNINSTALL_RESTORED 0      /* the saved action is back */
+#define SB_UNINSTALL_LEFT_THEIRS 1   /* someone replaced ours meanwhile: theirs stays */
+#define SB_UNINSTALL_NOT_INSTALLED 2
+
+typedef struct sb_platform_info {
+    int32_t nsig;   /* one past the highest signal number */
+    int32_t rtmin;  /* first real-time signal usable by applications, or -1 */
+    int32_t rtmax;  /* last real-time signal, or -1 */
+} sb_platform_info;
+
+/* Creates the ring and the wake-up channel. Idempotent. */
+int sb_platform_init(uint32_t ring_capacity);
+void sb_platform_info_get(sb_platform_info *out);
+
+int sb_platform_install(int signo);
+int sb_platform_uninstall(int signo, int *outcome);
+int sb_platform_disposition(int signo);
+uintptr_t sb_platform_handler_address(int signo);
+
+/* Blocks the calling (dispatcher) thread until a handler may have captured
+ * something. Spurious returns are allowed: the caller drains and comes back. */
+int sb_platform_wait(void);
+/* Wakes the dispatcher from any thread, also from a signal handler. */
+void sb_platform_wake(void);
+
+/* Runs, outside signal context, the action that was installed before ours, for
+ * the event's signal: the previous handler with a siginfo rebuilt from the
+ * event, nothing for SIG_IGN, and the default action for SIG_DFL (which may end
+ * or stop the process). */
+int sb_platform_chain(const sb_event *event);
+
+int sb_platform_raise(int signo);
+int sb_platform_kill(int64_t pid, int signo);
+int sb_platform_sigqueue(int64_t pid, int signo, int value);
+int sb_platform_kill_group(int64_t pgid, int signo);
+
+/* The OS's text for an error code; always NUL-terminated. */
+void sb_platform_error_text(int code, char *buffer, size_t size);
+
+#endif

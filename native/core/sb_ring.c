@@ -1,0 +1,87 @@
+#include "sb_ring.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+uint32_t sb_ring_capacity_for(uint32_t requested)
+{
+    uint32_t capacity = SB_RING_MIN_CAPACITY;
+    if (requested > SB_RING_MAX_CAPACITY) {
+        requested = SB_RING_MAX_CAPACITY;
+    }
+    while (capacity < requested) {
+        capacity <<= 1;
+    }
+    return capacity;
+}
+
+int sb_ring_init(sb_ring *ring, uint32_t capacity)
+{
+    capacity = sb_ring_capacity_for(capacity);
+    sb_ring_slot *slots = calloc(capacity, sizeof *slots);
+    if (slots == NULL) {
+        return ENOMEM;
+    }
+    for (uint32_t i = 0; i < capacity; i++) {
+        atomic_init(&slots[i].turn, (uint64_t)i);
+    }
+    ring->slots = slots;
+    ring->mask = (uint64_t)capacity - 1;
+    ring->head = 0;
+    atomic_init(&ring->tail, 0);
+    return 0;
+}
+
+void sb_ring_destroy(sb_ring *ring)
+{
+    free(ring->slots);
+    ring->slots = NULL;
+}
+
+bool sb_ring_push(sb_ring *ring, const sb_event *event)
+{
+    uint64_t position = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+    for (;;) {
+        sb_ring_slot *slot = &ring->slots[position & ring->mask];
+        uint64_t turn = atomic_load_explicit(&slot->turn, memory_order_acquire);
+        int64_t lag = (int64_t)(turn - position);
+        if (lag == 0) {
+            /* The slot is free for this position: try to claim the position. On failure
+             * `position` is reloaded with the current tail and we look again. The loop
+             * only repeats when another producer made progress, so it is lock-free even
+             * when that producer is a handler nested on top of us. */
+            if (atomic_compare_exchange_weak_explicit(&ring->tail, &position, position + 1,
+                                                      memory_order_relaxed,
+                                                      memory_order_relaxed)) {
+                slot->event = *event;
+                atomic_store_explicit(&slot->turn, position + 1, memory_order_release);
+                return true;
+            }
+        } else if (lag < 0) {
+            /* The slot still holds the entry of the previous lap: full. */
+            return false;
+        } else {
+            position = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+        }
+    }
+}
+
+bool sb_ring_pop(sb_ring *ring, sb_event *out)
+{
+    uint64_t position = ring->head;
+    sb_ring_slot *slot = &ring->slots[position & ring->mask];
+    uint64_t turn = atomic_load_explicit(&slot->turn, memory_order_acquire);
+    if (turn != position + 1) {
+        return false;
+    }
+    *out = slot->event;
+    /* Hand the slot to the producer of the next lap. */
+    atomic_store_explicit(&slot->turn, position + ring->mask + 1, memory_order_release);
+    ring->head = position + 1;
+    return true;
+}
+
+uint32_t sb_ring_capacity(const sb_ring *ring)
+{
+    return (uint32_t)(ring->mask + 1);
+}

@@ -1,0 +1,347 @@
+/*
+ * sb_signals.c - the POSIX backend: sigaction with SA_SIGINFO, the handler, the
+ * saved previous actions, chaining, and sending.
+ *
+ * The handler keeps the async-signal-safety rules: it saves and restores errno,
+ * touches only the lock-free ring and atomic counters (sb_core_capture) and
+ * makes one non-blocking write (sb_wakeup_signal). No malloc, no locks, no
+ * stdio, no JNI. Everything else in this file runs on ordinary threads, with
+ * install/uninstall serialised by one mutex.
+ */
+#define _GNU_SOURCE
+#include "../core/sb_platform.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/sb_core.h"
+#include "sb_wakeup.h"
+
+#if NSIG > SB_MAX_SLOTS
+#error "more signals than accounting slots"
+#endif
+
+static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction previous_action[NSIG];
+static bool installed[NSIG];
+
+static bool sent_by_a_process(int signo, const siginfo_t *info)
+{
+    if (signo == SIGCHLD) {
+        return true; /* si_pid/si_uid describe the child */
+    }
+#if defined(__linux__)
+    return info->si_code <= 0; /* SI_USER, SI_QUEUE, SI_TKILL, SI_ASYNCIO, ...: a process sent it */
+#else
+    return info->si_code == SI_USER || info->si_code == SI_QUEUE;
+#endif
+}
+
+static bool carries_value(const siginfo_t *info)
+{
+    return info->si_code == SI_QUEUE || info->si_code == SI_TIMER || info->si_code == SI_MESGQ;
+}
+
+static void on_signal(int signo, siginfo_t *info, void *context)
+{
+    (void)context;
+    int saved_errno = errno;
+    sb_event event = {0};
+    event.signo = signo;
+    event.source = SB_SOURCE_SIGNAL;
+    event.nanos = sb_clock_nanos();
+    if (info != NULL) {
+        event.code = info->si_code;
+        if (sent_by_a_process(signo, info)) {
+            event.flags |= SB_EVENT_HAS_SENDER;
+            event.pid = (int32_t)info->si_pid;
+            event.uid = (int32_t)info->si_uid;
+        }
+        if (carries_value(info)) {
+            event.flags |= SB_EVENT_HAS_VALUE;
+            event.value = info->si_value.sival_int;
+        }
+    }
+    sb_core_capture(&event);
+    sb_wakeup_signal();
+    errno = saved_errno;
+}
+
+static bool valid_signal(int signo)
+{
+    return signo > 0 && signo < NSIG;
+}
+
+static bool is_ours(const struct sigaction *action)
+{
+    return (action->sa_flags & SA_SIGINFO) && action->sa_sigaction == on_signal;
+}
+
+int sb_platform_init(uint32_t ring_capacity)
+{
+    int rc = sb_core_init(ring_capacity);
+    return rc != 0 ? rc : sb_wakeup_init();
+}
+
+void sb_platform_info_get(sb_platform_info *out)
+{
+    out->nsig = NSIG;
+#if defined(SIGRTMIN)
+    out->rtmin = SIGRTMIN; /* glibc computes these at run time: it keeps the first few for itself */
+    out->rtmax = SIGRTMAX;
+#else
+    out->rtmin = -1;
+    out->rtmax = -1;
+#endif
+}
+
+int sb_platform_install(int signo)
+{
+    if (!valid_signal(signo)) {
+        return EINVAL;
+    }
+    if (!sb_core_ready()) {
+        return EAGAIN;
+    }
+    int rc = 0;
+    pthread_mutex_lock(&install_lock);
+    if (!installed[signo]) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_sigaction = on_signal;
+        /* SA_ONSTACK: a Go c-shared library in the process runs handlers on its own
+         * alternate stack and crashes without it. The mask stays empty: never block
+         * the JVM's SEGV/BUS/FPE/ILL through sa_mask (JDK-8252533). */
+        action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+        sigemptyset(&action.sa_mask);
+        if (sigaction(signo, &action, &previous_action[signo]) == 0) {
+            installed[signo] = true;
+        } else {
+            rc = errno;
+        }
+    }
+    pthread_mutex_unlock(&install_lock);
+    return rc;
+}
+
+int sb_platform_uninstall(int signo, int *outcome)
+{
+    *outcome = SB_UNINSTALL_NOT_INSTALLED;
+    if (!valid_signal(signo)) {
+        return EINVAL;
+    }
+    int rc = 0;
+    pthread_mutex_lock(&install_lock);
+    if (installed[signo]) {
+        struct sigaction current;
+        if (sigaction(signo, NULL, &current) != 0) {
+            rc = errno;
+        } else if (is_ours(&current)) {
+            if (sigaction(signo, &previous_action[signo], NULL) == 0) {
+                installed[signo] = false;
+                *outcome = SB_UNINSTALL_RESTORED;
+            } else {
+                rc = errno;
+            }
+        } else {
+            installed[signo] = false;
+            *outcome = SB_UNINSTALL_LEFT_THEIRS;
+        }
+    }
+    pthread_mutex_unlock(&install_lock);
+    return rc;
+}
+
+static int classify(const struct sigaction *action)
+{
+    if (is_ours(action)) {
+        return SB_DISPOSITION_SIGBRIDGE;
+    }
+    if (!(action->sa_flags & SA_SIGINFO)) {
+        if (action->sa_handler == SIG_DFL) {
+            return SB_DISPOSITION_DEFAULT;
+        }
+        if (action->sa_handler == SIG_IGN) {
+            return SB_DISPOSITION_IGNORE;
+        }
+    }
+    return SB_DISPOSITION_OTHER;
+}
+
+int sb_platform_disposition(int signo)
+{
+    struct sigaction current;
+    if (!valid_signal(signo) || sigaction(signo, NULL, &current) != 0) {
+        return -EINVAL;
+    }
+    return classify(&current);
+}
+
+uintptr_t sb_platform_handler_address(int signo)
+{
+    struct sigaction current;
+    if (!valid_signal(signo) || sigaction(signo, NULL, &current) != 0) {
+        return 0;
+    }
+    return (current.sa_flags & SA_SIGINFO) ? (uintptr_t)current.sa_sigaction
+                                           : (uintptr_t)current.sa_handler;
+}
+
+int sb_platform_wait(void)
+{
+    return sb_wakeup_wait();
+}
+
+void sb_platform_wake(void)
+{
+    sb_wakeup_signal();
+}
+
+/* The default action of a signal, for chaining to a saved SIG_DFL. */
+enum default_action { ACTION_IGNORE, ACTION_END, ACTION_STOP };
+
+static enum default_action default_action_of(int signo)
+{
+    switch (signo) {
+    case SIGCHLD:
+    case SIGCONT:
+    case SIGURG:
+    case SIGWINCH:
+        return ACTION_IGNORE;
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+    case SIGSTOP:
+        return ACTION_STOP;
+    default:
+        return ACTION_END; /* terminate, or terminate with a core dump */
+    }
+}
+
+/* Lets the default action happen to this process, then puts our handler back if
+ * the process is still here (a stop signal continues; an ending one does not). */
+static int take_default_action(int signo)
+{
+    struct sigaction ours, dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    pthread_mutex_lock(&install_lock);
+    if (sigaction(signo, &dfl, &ours) != 0) {
+        int err = errno;
+        pthread_mutex_unlock(&install_lock);
+        return err;
+    }
+    pthread_mutex_unlock(&install_lock);
+
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, signo);
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+    int rc = raise(signo) == 0 ? 0 : errno;
+
+    pthread_mutex_lock(&install_lock);
+    struct sigaction now;
+    if (installed[signo] && sigaction(signo, NULL, &now) == 0 && now.sa_handler == SIG_DFL &&
+        !(now.sa_flags & SA_SIGINFO)) {
+        sigaction(signo, &ours, NULL);
+    }
+    pthread_mutex_unlock(&install_lock);
+    return rc;
+}
+
+int sb_platform_chain(const sb_event *event)
+{
+    int signo = event->signo;
+    if (!valid_signal(signo)) {
+        return EINVAL;
+    }
+    struct sigaction previous;
+    pthread_mutex_lock(&install_lock);
+    previous = previous_action[signo];
+    pthread_mutex_unlock(&install_lock);
+
+    switch (classify(&previous)) {
+    case SB_DISPOSITION_IGNORE:
+    case SB_DISPOSITION_SIGBRIDGE: /* cannot happen: we never save ourselves */
+        return 0;
+    case SB_DISPOSITION_DEFAULT:
+        return default_action_of(signo) == ACTION_IGNORE ? 0 : take_default_action(signo);
+    default:
+        break;
+    }
+    if (previous.sa_flags & SA_SIGINFO) {
+        siginfo_t info;
+        memset(&info, 0, sizeof info);
+        info.si_signo = signo;
+        info.si_code = event->code;
+        if (event->flags & SB_EVENT_HAS_SENDER) {
+            info.si_pid = (pid_t)event->pid;
+            info.si_uid = (uid_t)event->uid;
+        }
+        if (event->flags & SB_EVENT_HAS_VALUE) {
+            info.si_value.sival_int = event->value;
+        }
+        /* The JVM's UserHandler (HUP, INT, TERM) only posts to its Signal Dispatcher
+         * thread, so calling it on an ordinary thread is what it expects. There is no
+         * ucontext outside signal context. */
+        previous.sa_sigaction(signo, &info, NULL);
+    } else {
+        previous.sa_handler(signo);
+    }
+    return 0;
+}
+
+int sb_platform_raise(int signo)
+{
+    if (!valid_signal(signo)) {
+        return EINVAL;
+    }
+    return raise(signo) == 0 ? 0 : errno;
+}
+
+int sb_platform_kill(int64_t pid, int signo)
+{
+    if (pid <= 0 || pid > INT32_MAX) {
+        return EINVAL; /* 0 and negatives address groups or everyone: never through this call */
+    }
+    return kill((pid_t)pid, signo) == 0 ? 0 : errno;
+}
+
+int sb_platform_sigqueue(int64_t pid, int signo, int value)
+{
+    if (pid <= 0 || pid > INT32_MAX) {
+        return EINVAL;
+    }
+#if defined(__APPLE__)
+    (void)signo;
+    (void)value;
+    return ENOTSUP;
+#else
+    union sigval sv;
+    sv.sival_int = value;
+    return sigqueue((pid_t)pid, signo, sv) == 0 ? 0 : errno;
+#endif
+}
+
+int sb_platform_kill_group(int64_t pgid, int signo)
+{
+    if (pgid <= 1 || pgid > INT32_MAX) {
+        return EINVAL; /* kill(-1) would signal every process we may signal */
+    }
+    return killpg((pid_t)pgid, signo) == 0 ? 0 : errno;
+}
+
+void sb_platform_error_text(int code, char *buffer, size_t size)
+{
+    if (size == 0) {
+        return;
+    }
+    const char *text = strerror(code);
+    strncpy(buffer, text != NULL ? text : "unknown error", size - 1);
+    buffer[size - 1] = '\0';
+}

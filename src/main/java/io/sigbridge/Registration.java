@@ -1,0 +1,17 @@
+package io.sigbridge;
+
+/**
+ * A handler's registration. Closing it stops further calls of that handler (an event already
+ * being dispatched may still reach it); closing the last registration of a signal puts back
+ * exactly the disposition that was installed before sigbridge's, unless something else replaced
+ * sigbridge's meanwhile, in which case that replacement stays and a warning is logged.
+ * Closing twice is harmless.
+ */
+public interface Registration extends AutoCloseable {
+    Signal signal();
+
+    boolean isActive();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,202 @@
+package io.sigbridge;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import io.sigbridge.internal.PlatformSignals;
+
+/**
+ * A signal of this platform: a name and its number here. Numbers differ between operating
+ * systems (USR1 is 10 on Linux and 30 on macOS), so code should use the constants or
+ * {@link #named(String)} and never hard-code numbers.
+ *
+ * <p>Two signals are equal when their numbers are equal. Real-time signals are named relative
+ * to the first one available to applications, {@code RTMIN+k}, because glibc keeps the first
+ * few for itself and moves SIGRTMIN at run time.
+ */
+public final class Signal implements Comparable<Signal> {
+    public static final Signal HUP = standard("HUP");
+    public static final Signal INT = standard("INT");
+    public static final Signal QUIT = standard("QUIT");
+    public static final Signal ABRT = standard("ABRT");
+    public static final Signal TERM = standard("TERM");
+    public static final Signal USR1 = standard("USR1");
+    public static final Signal USR2 = standard("USR2");
+    public static final Signal ALRM = standard("ALRM");
+    public static final Signal PIPE = standard("PIPE");
+    public static final Signal CHLD = standard("CHLD");
+    public static final Signal CONT = standard("CONT");
+    public static final Signal TSTP = standard("TSTP");
+    public static final Signal TTIN = standard("TTIN");
+    public static final Signal TTOU = standard("TTOU");
+    public static final Signal WINCH = standard("WINCH");
+
+    private final String name;
+    private final int number;
+
+    private Signal(String name, int number) {
+        this.name = name;
+        this.number = number;
+    }
+
+    private static Signal standard(String name) {
+        Integer number = PlatformSignals.standard().get(name);
+        if (number == null) {
+            throw new IllegalStateException("no SIG" + name + " on this platform");
+        }
+        return new Signal(name, number);
+    }
+
+    /** The name without the {@code SIG} prefix: {@code "TERM"}, {@code "RTMIN+3"}. */
+    public String name() {
+        return name;
+    }
+
+    /** The signal's number on this platform. */
+    public int number() {
+        return number;
+    }
+
+    /** True for the real-time signals (RTMIN..RTMAX), which the kernel queues instead of merging. */
+    public boolean isRealtime() {
+        return name.startsWith("RTMIN");
+    }
+
+    /**
+     * The signal with this name: {@code "TERM"}, {@code "SIGTERM"}, {@code "term"},
+     * {@code "RTMIN+3"}, {@code "SIGRTMAX-1"}.
+     *
+     * @throws IllegalArgumentException for a name that does not exist here; the message lists
+     *     the names that do
+     */
+    public static Signal named(String name) {
+        Objects.requireNonNull(name, "name");
+        String n = name.trim().toUpperCase(Locale.ROOT);
+        if (n.startsWith("SIG")) {
+            n = n.substring(3);
+        }
+        Integer standard = PlatformSignals.standard().get(n);
+        if (standard != null) {
+            return new Signal(n, standard);
+        }
+        if (n.startsWith("RTMIN") || n.startsWith("RTMAX")) {
+            int[] range = realtimeRange();
+            int offset = parseOffset(name, n.substring(5));
+            int number = (n.startsWith("RTMIN") ? range[1] : range[2]) + offset;
+            if (number < range[1] || number > range[2]) {
+                throw new IllegalArgumentException(name + " is outside the real-time range RTMIN+0.."
+                        + "RTMIN+" + (range[2] - range[1]) + " of this system");
+            }
+            return new Signal("RTMIN+" + (number - range[1]), number);
+        }
+        throw new IllegalArgumentException("no signal named '" + name + "' here; the names are "
+                + String.join(" ", PlatformSignals.standard().keySet()) + describeRealtime());
+    }
+
+    /**
+     * The signal with this number here.
+     *
+     * @throws IllegalArgumentException for a number that is no signal here (including those the C
+     *     library keeps for itself); the message lists the names that exist
+     */
+    public static Signal ofNumber(int number) {
+        for (Map.Entry<String, Integer> e : PlatformSignals.standard().entrySet()) {
+            if (e.getValue() == number) {
+                return new Signal(e.getKey(), number);
+            }
+        }
+        int[] range = realtimeRangeOrNone();
+        if (range[1] > 0 && number >= range[1] && number <= range[2]) {
+            return new Signal("RTMIN+" + (number - range[1]), number);
+        }
+        throw new IllegalArgumentException("no signal has number " + number + " here; the names are "
+                + String.join(" ", PlatformSignals.standard().keySet()) + describeRealtime());
+    }
+
+    /**
+     * The real-time signal {@code RTMIN+offset}.
+     *
+     * @throws IllegalArgumentException when the offset is outside this system's range
+     * @throws UnsupportedOperationException where there are no real-time signals (macOS)
+     */
+    public static Signal realtime(int offset) {
+        int[] range = realtimeRange();
+        if (offset < 0 || range[1] + offset > range[2]) {
+            throw new IllegalArgumentException("real-time offset " + offset + " is outside 0.."
+                    + (range[2] - range[1]) + " on this system");
+        }
+        return new Signal("RTMIN+" + offset, range[1] + offset);
+    }
+
+    /** Every signal of this platform: the standard ones, then the real-time range if there is one. */
+    public static List<Signal> all() {
+        List<Signal> all = new ArrayList<>();
+        PlatformSignals.standard().forEach((name, number) -> all.add(new Signal(name, number)));
+        int[] range = realtimeRangeOrNone();
+        for (int n = range[1]; range[1] > 0 && n <= range[2]; n++) {
+            all.add(new Signal("RTMIN+" + (n - range[1]), n));
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    private static int parseOffset(String original, String suffix) {
+        if (suffix.isEmpty()) {
+            return 0;
+        }
+        try {
+            if (suffix.charAt(0) == '+' || suffix.charAt(0) == '-') {
+                return Integer.parseInt(suffix);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("cannot read the real-time offset in '" + original
+                + "'; write RTMIN+k or RTMAX-k");
+    }
+
+    private static int[] realtimeRange() {
+        int[] range = PlatformSignals.realtimeRange();
+        if (range[1] <= 0) {
+            throw new UnsupportedOperationException("this system has no real-time signals");
+        }
+        return range;
+    }
+
+    private static int[] realtimeRangeOrNone() {
+        try {
+            return PlatformSignals.realtimeRange();
+        } catch (RuntimeException e) {
+            return new int[] {0, -1, -1};
+        }
+    }
+
+    private static String describeRealtime() {
+        int[] range = realtimeRangeOrNone();
+        return range[1] > 0 ? " and RTMIN+0..RTMIN+" + (range[2] - range[1]) : "";
+    }
+
+    @Override
+    public int compareTo(Signal other) {
+        return Integer.compare(number, other.number);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Signal && ((Signal) o).number == number;
+    }
+
+    @Override
+    public int hashCode() {
+        return number;
+    }
+
+    /** {@code SIGTERM(15)}. */
+    @Override
+    public String toString() {
+        return "SIG" + name + "(" + number + ")";
+    }
+}

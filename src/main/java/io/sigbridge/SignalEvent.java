@@ -1,0 +1,114 @@
+package io.sigbridge;
+
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * One delivery of a signal, as captured by the native handler, or several folded into one.
+ *
+ * <p>When the native ring was full, deliveries are not dropped: they are counted and the next
+ * event of the same signal reports them in {@link #coalesced()}. If no later event of that
+ * signal came, the dispatcher makes one event standing for them all; such a {@linkplain
+ * #isFolded() folded} event has no sender, code or value because no siginfo survived.
+ */
+public final class SignalEvent {
+    private final Signal signal;
+    private final long sequence;
+    private final long nanoTime;
+    private final int code;
+    private final long senderPid;
+    private final int senderUid;
+    private final boolean hasSender;
+    private final int value;
+    private final boolean hasValue;
+    private final long coalesced;
+    private final boolean folded;
+
+    SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
+            long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
+            boolean folded) {
+        this.signal = signal;
+        this.sequence = sequence;
+        this.nanoTime = nanoTime;
+        this.code = code;
+        this.hasSender = hasSender;
+        this.senderPid = senderPid;
+        this.senderUid = senderUid;
+        this.hasValue = hasValue;
+        this.value = value;
+        this.coalesced = coalesced;
+        this.folded = folded;
+    }
+
+    SignalEvent withCoalesced(long moreCoalesced) {
+        return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
+                hasValue, value, coalesced + moreCoalesced, folded);
+    }
+
+    public Signal signal() {
+        return signal;
+    }
+
+    /** Position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** When the native handler captured it, on the clock of {@link System#nanoTime()}. */
+    public long nanoTime() {
+        return nanoTime;
+    }
+
+    /**
+     * The sender's process id, when a process sent it ({@code kill}, {@code sigqueue},
+     * {@code raise}); for CHLD, the child's. Empty for signals the kernel generated (a terminal's
+     * Ctrl-C, SIGPIPE from a write) and for folded events.
+     */
+    public OptionalLong senderPid() {
+        return hasSender ? OptionalLong.of(senderPid) : OptionalLong.empty();
+    }
+
+    /** The sender's real user id, when {@link #senderPid()} is known. */
+    public OptionalInt senderUid() {
+        return hasSender ? OptionalInt.of(senderUid) : OptionalInt.empty();
+    }
+
+    /** The raw {@code si_code}: on Linux 0 for kill, -1 for sigqueue, -6 for tgkill/raise, 0x80 for the kernel. */
+    public int code() {
+        return code;
+    }
+
+    /** The integer sent with {@code sigqueue} ({@link Signals#send(long, Signal, int)}). */
+    public OptionalInt value() {
+        return hasValue ? OptionalInt.of(value) : OptionalInt.empty();
+    }
+
+    /** How many further deliveries of this signal were folded into this event (0 normally). */
+    public long coalesced() {
+        return coalesced;
+    }
+
+    /** True when this event only stands for deliveries whose details were lost to a full ring. */
+    public boolean isFolded() {
+        return folded;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("SignalEvent[").append(signal).append(" #").append(sequence);
+        if (hasSender) {
+            b.append(" pid=").append(senderPid).append(" uid=").append(senderUid);
+        }
+        b.append(" code=").append(code);
+        if (hasValue) {
+            b.append(" value=").append(value);
+        }
+        if (coalesced > 0) {
+            b.append(" coalesced=").append(coalesced);
+        }
+        if (folded) {
+            b.append(" folded");
+        }
+        return b.append(']').toString();
+    }
+}

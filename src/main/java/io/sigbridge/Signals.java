@@ -1,0 +1,188 @@
+package io.sigbridge;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+import io.sigbridge.internal.NativeLibrary;
+import io.sigbridge.internal.NativeSignals;
+
+/**
+ * Operating-system signals for the JVM: handle them, subscribe to them, send them.
+ *
+ * <h2>Threads</h2>
+ * The native handler only records the delivery (signal, sender pid and uid, si_code, sigqueue
+ * value, time) in a lock-free ring and wakes one long-lived daemon thread named
+ * {@code sigbridge-dispatch}. Java handlers run on that thread, in registration order, or on the
+ * {@link Executor} given at registration: never in signal context and never on a thread started
+ * for the signal.
+ *
+ * <h2>What the JVM keeps</h2>
+ * KILL and STOP cannot be caught. SEGV, BUS, FPE, ILL, TRAP, PIPE and XFSZ belong to HotSpot,
+ * as does its thread suspend/resume signal (USR2 unless {@code _JAVA_SR_SIGNUM} moves it) and
+ * QUIT (its thread dump) unless the JVM runs with {@code -Xrs}. Asking for them throws
+ * {@link ReservedSignalException} and installs nothing. HUP, INT and TERM normally carry the
+ * JVM's own handler (shutdown hooks, exit 128+n): a sigbridge handler replaces it while
+ * registered, {@link Chain#PREVIOUS} runs it after the Java handlers, and closing the last
+ * registration puts it back.
+ *
+ * <h2>Platforms</h2>
+ * Linux and macOS (x86_64, aarch64) use {@code sigaction} with SA_SIGINFO. Sender pid/uid and
+ * sigqueue values are POSIX features; macOS has no sigqueue, so
+ * {@link #send(long, Signal, int)} throws {@link UnsupportedOperationException} there.
+ */
+public final class Signals {
+    /** Capacity of a subscription's queue unless another is given. */
+    public static final int DEFAULT_SUBSCRIPTION_CAPACITY = 1024;
+
+    private Signals() {}
+
+    /**
+     * Runs {@code handler} on the {@code sigbridge-dispatch} thread for every delivery of
+     * {@code signal}, consuming it.
+     *
+     * @throws ReservedSignalException when the OS or the JVM owns the signal
+     * @throws NativeLibraryException when this platform has no native library
+     */
+    public static Registration handle(Signal signal, SignalHandler handler) {
+        return Dispatcher.get().register(signal, handler, null, Chain.CONSUME);
+    }
+
+    /**
+     * Runs {@code handler} on {@code executor} for every delivery of {@code signal}. The
+     * dispatcher hands each event over and goes on; a rejected event is logged.
+     */
+    public static Registration handle(Signal signal, SignalHandler handler, Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return Dispatcher.get().register(signal, handler, executor, Chain.CONSUME);
+    }
+
+    /**
+     * Like {@link #handle(Signal, SignalHandler)}; with {@link Chain#PREVIOUS}, after all
+     * dispatcher-thread handlers of the event have run, the disposition that was there before
+     * sigbridge's runs too (for TERM: the JVM's shutdown, exit status 143). Handlers registered
+     * with an executor are not waited for.
+     */
+    public static Registration handle(Signal signal, SignalHandler handler, Chain chain) {
+        return Dispatcher.get().register(signal, handler, null, chain);
+    }
+
+    /** A blocking queue of the given signals' events, of {@link #DEFAULT_SUBSCRIPTION_CAPACITY}. */
+    public static SignalSubscription subscribe(Signal... signals) {
+        return subscribe(DEFAULT_SUBSCRIPTION_CAPACITY, signals);
+    }
+
+    /** A blocking queue of the given signals' events, bounded by {@code capacity} (see the class doc). */
+    public static SignalSubscription subscribe(int capacity, Signal... signals) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
+        }
+        if (signals.length == 0) {
+            throw new IllegalArgumentException("subscribe to at least one signal");
+        }
+        Set<Signal> set = new LinkedHashSet<>(Arrays.asList(signals));
+        set.forEach(Policy::checkHandleable); // all or nothing: check before installing any
+        SignalSubscription subscription = new SignalSubscription(capacity, set);
+        try {
+            for (Signal s : set) {
+                subscription.attach(Dispatcher.get().register(s, subscription::offer, null, Chain.CONSUME));
+            }
+        } catch (RuntimeException e) {
+            subscription.close();
+            throw e;
+        }
+        return subscription;
+    }
+
+    /** Why sigbridge refuses to handle {@code signal} here, or empty when it can be handled. */
+    public static Optional<String> reservation(Signal signal) {
+        NativeLibrary.load();
+        return Policy.reservation(signal);
+    }
+
+    /**
+     * Raises {@code signal} in the calling thread ({@code raise(3)}). A sigbridge handler still
+     * runs on the dispatcher, not here.
+     *
+     * @throws ReservedSignalException for SEGV, BUS, FPE, ILL and TRAP, which HotSpot would take
+     *     for a crash
+     */
+    public static void raise(Signal signal) {
+        Objects.requireNonNull(signal, "signal");
+        NativeLibrary.load();
+        Policy.checkRaisable(signal);
+        check(NativeSignals.raise(signal.number()), "raise " + signal);
+    }
+
+    /**
+     * Sends {@code signal} to process {@code pid} ({@code kill(2)}).
+     *
+     * @throws IllegalArgumentException for pid 0 or below (those address groups: see
+     *     {@link #sendToGroup})
+     * @throws NoSuchProcessException when no such process exists
+     * @throws SignalPermissionException when this process may not signal it
+     */
+    public static void send(long pid, Signal signal) {
+        checkTarget(pid, signal);
+        check(NativeSignals.kill(pid, signal.number()), "send " + signal + " to process " + pid);
+    }
+
+    /**
+     * Sends {@code signal} with an integer to process {@code pid} ({@code sigqueue(3)}); the
+     * receiver sees it as {@link SignalEvent#value()}. Real-time signals are queued, one delivery
+     * per send; standard signals may merge while pending.
+     *
+     * @throws UnsupportedOperationException on macOS, which has no sigqueue
+     */
+    public static void send(long pid, Signal signal, int value) {
+        checkTarget(pid, signal);
+        check(NativeSignals.sigqueue(pid, signal.number(), value),
+                "send " + signal + " with value " + value + " to process " + pid);
+    }
+
+    /**
+     * Sends {@code signal} to every process of group {@code pgid} ({@code killpg(3)}).
+     *
+     * @throws IllegalArgumentException for a pgid of 1 or below: {@code kill(-1)} would signal
+     *     every process this one may signal
+     */
+    public static void sendToGroup(long pgid, Signal signal) {
+        Objects.requireNonNull(signal, "signal");
+        if (pgid <= 1) {
+            throw new IllegalArgumentException("process group " + pgid + " is not a target: groups"
+                    + " are numbered from 2, and kill(-1) would reach every process");
+        }
+        NativeLibrary.load();
+        check(NativeSignals.killGroup(pgid, signal.number()), "send " + signal + " to process group " + pgid);
+    }
+
+    /** The accounting of one signal since the library loaded. */
+    public static SignalStats stats(Signal signal) {
+        Objects.requireNonNull(signal, "signal");
+        Dispatcher.get();
+        long[] s = new long[3];
+        NativeSignals.stats(signal.number(), s);
+        return new SignalStats(signal, s[0], s[1], s[2]);
+    }
+
+    private static void checkTarget(long pid, Signal signal) {
+        Objects.requireNonNull(signal, "signal");
+        if (pid <= 0) {
+            throw new IllegalArgumentException("process id " + pid + " is not a target: 0 and"
+                    + " negative ids address process groups or every process; use sendToGroup");
+        }
+        NativeLibrary.load();
+        if (pid == ProcessHandle.current().pid()) {
+            Policy.checkRaisable(signal);
+        }
+    }
+
+    private static void check(int rc, String what) {
+        if (rc != 0) {
+            throw Errors.fromCode("cannot " + what, rc);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.sigbridge.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.sigbridge.NativeLibraryException;
+
+/**
+ * Finds and loads the native library, once per class loader.
+ *
+ * <p>From the jar: {@code META-INF/native/<os>-<arch>/<library>} is copied into a fresh
+ * temporary directory that only the current user can enter (never a predictable, shared
+ * path), the copy is checked against the bytes read from the jar, and it is loaded by absolute
+ * path. {@code -Dsigbridge.library.path=FILE-or-DIRECTORY} loads a library of your own build
+ * instead.
+ */
+public final class NativeLibrary {
+    public static final String PATH_PROPERTY = "sigbridge.library.path";
+    private static final String RESOURCE_ROOT = "META-INF/native/";
+
+    private static volatile boolean loaded;
+    private static NativeLibraryException failure;
+    private static Path extractionDirectory;
+
+    private NativeLibrary() {}
+
+    public static String libraryFileName() {
+        return System.mapLibraryName("sigbridge");
+    }
+
+    /** Loads the library if it is not loaded yet; the same failure is reported on every call. */
+    public static void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (NativeLibrary.class) {
+            if (loaded) {
+                return;
+            }
+            if (failure != null) {
+                throw new NativeLibraryException(failure.getMessage(), failure);
+            }
+            try {
+                Path library = locate();
+                System.load(library.toAbsolutePath().toString());
+                loaded = true;
+                forgetExtractedCopy(library);
+            } catch (NativeLibraryException e) {
+                failure = e;
+                throw e;
+            } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+                failure = new NativeLibraryException(
+                        "sigbridge could not load its native library for " + describePlatform()
+                                + ": " + e, e);
+                throw failure;
+            }
+        }
+    }
+
+    private static Path locate() throws IOException {
+        String override = System.getProperty(PATH_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            Path path = Path.of(override);
+            if (Files.isDirectory(path)) {
+                path = path.resolve(libraryFileName());
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new NativeLibraryException("-D" + PATH_PROPERTY + "=" + override
+                        + " does not name the library: " + path + " is not a file");
+            }
+            return path;
+        }
+        return extract(libraryFileName(), false);
+    }
+
+    /**
+     * Copies one file of this platform's native directory out of the jar into the private
+     * extraction directory and returns its path.
+     */
+    public static synchronized Path extract(String fileName, boolean executable) throws IOException {
+        String resource = RESOURCE_ROOT + Platform.current().nativeDirectory() + "/" + fileName;
+        ClassLoader loader = NativeLibrary.class.getClassLoader();
+        byte[] expected;
+        Path target;
+        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                : loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new NativeLibraryException(missingMessage(resource));
+            }
+            target = privateDirectory().resolve(fileName);
+            MessageDigest digest = sha256();
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), digest)) {
+                in.transferTo(out);
+            }
+            expected = digest.digest();
+        }
+        byte[] actual = sha256().digest(Files.readAllBytes(target));
+        if (!Arrays.equals(expected, actual)) {
+            throw new NativeLibraryException("the extracted copy of " + resource + " at " + target
+                    + " differs from the jar's bytes: refusing to load it");
+        }
+        if (isPosixFileSystem()) {
+            Set<PosixFilePermission> mode = executable
+                    ? EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE)
+                    : EnumSet.of(PosixFilePermission.OWNER_READ);
+            Files.setPosixFilePermissions(target, mode);
+        }
+        target.toFile().deleteOnExit();
+        return target;
+    }
+
+    /**
+     * On POSIX a loaded library stays mapped after its file is unlinked: remove our copy now, so
+     * a JVM that dies by a signal leaves nothing behind in the temporary directory.
+     */
+    private static void forgetExtractedCopy(Path library) {
+        if (!isPosixFileSystem() || extractionDirectory == null
+                || !library.startsWith(extractionDirectory)) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(library);
+            Files.deleteIfExists(extractionDirectory);
+            extractionDirectory = null;
+        } catch (IOException e) {
+            // deleteOnExit is still registered for both
+        }
+    }
+
+    private static Path privateDirectory() throws IOException {
+        if (extractionDirectory == null) {
+            if (isPosixFileSystem()) {
+                extractionDirectory = Files.createTempDirectory("sigbridge-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                extractionDirectory = Files.createTempDirectory("sigbridge-");
+            }
+            extractionDirectory.toFile().deleteOnExit();
+        }
+        return extractionDirectory;
+    }
+
+    private static boolean isPosixFileSystem() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static String describePlatform() {
+        return Platform.current().nativeDirectory() + " (os.name=" + System.getProperty("os.name")
+                + ", os.arch=" + System.getProperty("os.arch") + ")";
+    }
+
+    private static String missingMessage(String resource) {
+        return "sigbridge has no native library for " + describePlatform() + ": this jar has no "
+                + resource + ". Build one from the project's sources with\n"
+                + "  cmake -S . -B build -DSIGBRIDGE_JAVA_HOME=$JAVA_HOME "
+                + "-DSIGBRIDGE_JNI_HEADERS=target/native-headers && cmake --build build\n"
+                + "and run with -D" + PATH_PROPERTY + "=build/out/" + libraryFileName();
+    }
+}

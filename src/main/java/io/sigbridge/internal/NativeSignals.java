@@ -1,0 +1,81 @@
+package io.sigbridge.internal;
+
+/**
+ * The hand-written JNI surface of the C core ({@code native/jni/sb_jni.c}). Every call returns
+ * 0 or an error code and never throws; {@link io.sigbridge.Signals} turns codes into typed
+ * exceptions. Not public API.
+ */
+public final class NativeSignals {
+    /** Longs per event in {@link #awaitEvents(long[])}'s buffer. */
+    public static final int EVENT_LONGS = 10;
+
+    public static final int FIELD_SIGNO = 0;
+    public static final int FIELD_CODE = 1;
+    public static final int FIELD_PID = 2;
+    public static final int FIELD_UID = 3;
+    public static final int FIELD_VALUE = 4;
+    public static final int FIELD_FLAGS = 5;
+    public static final int FIELD_SOURCE = 6;
+    public static final int FIELD_NANOS = 7;
+    public static final int FIELD_SEQUENCE = 8;
+    public static final int FIELD_COALESCED = 9;
+
+    public static final int FLAG_HAS_SENDER = 0x1;
+    public static final int FLAG_HAS_VALUE = 0x2;
+    public static final int FLAG_FOLDED = 0x4;
+
+    public static final int DISPOSITION_DEFAULT = 0;
+    public static final int DISPOSITION_IGNORE = 1;
+    public static final int DISPOSITION_SIGBRIDGE = 2;
+    public static final int DISPOSITION_OTHER = 3;
+
+    public static final int UNINSTALL_RESTORED = 0;
+    public static final int UNINSTALL_LEFT_THEIRS = 1;
+    public static final int UNINSTALL_NOT_INSTALLED = 2;
+
+    private NativeSignals() {}
+
+    /** Creates the ring (capacity rounded up to a power of two) and the wake-up channel. */
+    public static native int init(int ringCapacity);
+
+    /** Fills {@code out} with {nsig, rtmin, rtmax, ring capacity}. */
+    public static native void platformInfo(int[] out);
+
+    public static native int install(int signo);
+
+    /** An UNINSTALL_* outcome, or a negated error code. */
+    public static native int uninstall(int signo);
+
+    /** A DISPOSITION_* value, or a negated error code. */
+    public static native int disposition(int signo);
+
+    public static native long handlerAddress(int signo);
+
+    /**
+     * Blocks until at least one event is available, then copies up to {@code buffer.length /
+     * EVENT_LONGS} of them; returns the count, or a negated error code.
+     */
+    public static native int awaitEvents(long[] buffer);
+
+    /** Wakes the thread in {@link #awaitEvents}, which then returns to waiting if nothing came. */
+    public static native void wake();
+
+    /** Runs the action that was installed before sigbridge's, outside signal context. */
+    public static native int chain(int signo, int code, int pid, int uid, int value, int flags);
+
+    public static native int raise(int signo);
+
+    public static native int kill(long pid, int signo);
+
+    public static native int sigqueue(long pid, int signo, int value);
+
+    public static native int killGroup(long pgid, int signo);
+
+    /** Fills {@code out} with {invocations, delivered, coalesced} of one signal. */
+    public static native void stats(int signo, long[] out);
+
+    public static native String errorText(int code);
+
+    /** The clock events are stamped with (the one System.nanoTime reads). */
+    public static native long nanoTime();
+}

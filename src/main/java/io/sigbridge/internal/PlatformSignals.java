@@ -1,0 +1,138 @@
+package io.sigbridge.internal;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Signal names and numbers of this platform, and which signals sigbridge refuses to handle and
+ * why. The standard numbers are fixed by each OS's ABI, so they are known without the native
+ * library; only the real-time range (glibc keeps a few for itself) is asked of it.
+ */
+public final class PlatformSignals {
+    private static final Map<String, Integer> STANDARD = standardTable(Platform.current());
+
+    private PlatformSignals() {}
+
+    /** Name (without "SIG") to number, in number order. */
+    public static Map<String, Integer> standard() {
+        return STANDARD;
+    }
+
+    private static Map<String, Integer> standardTable(Platform platform) {
+        Map<String, Integer> t = new LinkedHashMap<>();
+        switch (platform) {
+            case MACOS:
+                put(t, "HUP", 1, "INT", 2, "QUIT", 3, "ILL", 4, "TRAP", 5, "ABRT", 6, "EMT", 7,
+                        "FPE", 8, "KILL", 9, "BUS", 10, "SEGV", 11, "SYS", 12, "PIPE", 13,
+                        "ALRM", 14, "TERM", 15, "URG", 16, "STOP", 17, "TSTP", 18, "CONT", 19,
+                        "CHLD", 20, "TTIN", 21, "TTOU", 22, "IO", 23, "XCPU", 24, "XFSZ", 25,
+                        "VTALRM", 26, "PROF", 27, "WINCH", 28, "INFO", 29, "USR1", 30, "USR2", 31);
+                break;
+            case LINUX:
+            default:
+                // The generic Linux numbering (x86_64, aarch64, riscv64, ...).
+                put(t, "HUP", 1, "INT", 2, "QUIT", 3, "ILL", 4, "TRAP", 5, "ABRT", 6, "BUS", 7,
+                        "FPE", 8, "KILL", 9, "USR1", 10, "SEGV", 11, "USR2", 12, "PIPE", 13,
+                        "ALRM", 14, "TERM", 15, "STKFLT", 16, "CHLD", 17, "CONT", 18, "STOP", 19,
+                        "TSTP", 20, "TTIN", 21, "TTOU", 22, "URG", 23, "XCPU", 24, "XFSZ", 25,
+                        "VTALRM", 26, "PROF", 27, "WINCH", 28, "IO", 29, "PWR", 30, "SYS", 31);
+                break;
+        }
+        return Collections.unmodifiableMap(t);
+    }
+
+    private static void put(Map<String, Integer> table, Object... namesAndNumbers) {
+        for (int i = 0; i < namesAndNumbers.length; i += 2) {
+            table.put((String) namesAndNumbers[i], (Integer) namesAndNumbers[i + 1]);
+        }
+    }
+
+    /** {nsig, rtmin, rtmax} from the native library (loading it if needed). */
+    public static int[] realtimeRange() {
+        NativeLibrary.load();
+        int[] info = new int[4];
+        NativeSignals.platformInfo(info);
+        return new int[] {info[0], info[1], info[2]};
+    }
+
+    /** The signal HotSpot suspends and resumes threads with: SIGUSR2 unless _JAVA_SR_SIGNUM moves it. */
+    public static int suspendResumeSignal() {
+        String moved = System.getenv("_JAVA_SR_SIGNUM");
+        if (moved != null) {
+            try {
+                int n = Integer.parseInt(moved.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // HotSpot ignores a malformed value too
+            }
+        }
+        return STANDARD.getOrDefault("USR2", -1);
+    }
+
+    /**
+     * Why a signal cannot be handled here, or empty when it can. {@code quitInUseByJvm} says
+     * whether the JVM's thread-dump handler is installed on QUIT (it is, unless -Xrs).
+     */
+    public static Optional<String> reservation(String name, int number, boolean quitInUseByJvm) {
+        switch (name) {
+            case "KILL":
+            case "STOP":
+                return Optional.of("the operating system never lets a process catch or ignore it");
+            case "SEGV":
+            case "BUS":
+            case "FPE":
+            case "ILL":
+                return Optional.of("HotSpot owns it (implicit null checks, safepoints, its crash"
+                        + " reporter); a handler here would break the JVM, and hs_err files already"
+                        + " report real crashes");
+            case "TRAP":
+                return Optional.of("HotSpot uses it for traps on some CPUs, and debuggers rely on it");
+            case "PIPE":
+            case "XFSZ":
+                return Optional.of("HotSpot installs its own handler so that writes fail with an"
+                        + " error instead of ending the process, and -Xcheck:jni checks it");
+            case "QUIT":
+                if (quitInUseByJvm) {
+                    return Optional.of("it is the JVM's thread-dump signal; it can be handled only"
+                            + " when the JVM runs with -Xrs (or -XX:+ReduceSignalUsage)");
+                }
+                break;
+            default:
+                break;
+        }
+        if (number == suspendResumeSignal()) {
+            return Optional.of("HotSpot suspends and resumes threads with it (SR_signum); start the"
+                    + " JVM with the environment variable _JAVA_SR_SIGNUM=<another signal> to free it");
+        }
+        return Optional.empty();
+    }
+
+    /** A readable name for an si_code value (Linux and macOS values differ). */
+    public static String describeCode(int code) {
+        if (Platform.current() == Platform.MACOS) {
+            switch (code) {
+                case 0x10001: return "SI_USER";
+                case 0x10002: return "SI_QUEUE";
+                case 0x10003: return "SI_TIMER";
+                case 0x10004: return "SI_ASYNCIO";
+                case 0x10005: return "SI_MESGQ";
+                default: return Integer.toString(code);
+            }
+        }
+        switch (code) {
+            case 0: return "SI_USER";
+            case 0x80: return "SI_KERNEL";
+            case -1: return "SI_QUEUE";
+            case -2: return "SI_TIMER";
+            case -3: return "SI_MESGQ";
+            case -4: return "SI_ASYNCIO";
+            case -5: return "SI_SIGIO";
+            case -6: return "SI_TKILL";
+            default: return Integer.toString(code);
+        }
+    }
+}

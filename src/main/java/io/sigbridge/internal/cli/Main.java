@@ -1,0 +1,73 @@
+package io.sigbridge.internal.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code sigbridge} command-line tool: {@code java -jar sigbridge.jar COMMAND ...}.
+ */
+public final class Main {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar sigbridge.jar COMMAND [ARGS]",
+            "",
+            "  bench [--plot FILE.png] [--iterations N] [--burst N]",
+            "        kill()-to-handler latency of sigbridge, sun.misc.Signal and a plain C floor,",
+            "        side by side (p50/p90/p99/max and ratios), then a burst of real-time signals",
+            "        with sequence values from another process (sent, delivered, coalesced,",
+            "        out of order, rate); --plot draws the latency CDFs into a PNG",
+            "  watch [--for DURATION] [SIGNAL...]",
+            "        print one line per signal received (default: HUP INT TERM USR1 WINCH CONT);",
+            "        stop with Ctrl-C twice or after DURATION (30s, 500ms, 2m)",
+            "  send PID SIGNAL [VALUE]",
+            "        kill(2) PID, or sigqueue(3) it with VALUE",
+            "  list  every signal of this platform: number, name, usable or reserved and why",
+            "");
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")
+                || args.get(0).equals("help")) {
+            (args.isEmpty() ? err : out).print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            switch (args.get(0)) {
+                case "bench":
+                    return Bench.run(rest, out);
+                case "watch":
+                    return Watch.run(rest, out);
+                case "send":
+                    return SendCommand.run(rest, out);
+                case "list":
+                    return ListCommand.run(rest, out);
+                default:
+                    err.println("sigbridge: unknown command '" + args.get(0) + "'");
+                    err.print(USAGE);
+                    return 2;
+            }
+        } catch (UsageException e) {
+            err.println("sigbridge " + args.get(0) + ": " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("sigbridge " + args.get(0) + ": " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Bad command-line arguments: reported with exit status 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
