@@ -10,6 +10,7 @@
 
 #include "../core/sb_core.h"
 #include "../core/sb_platform.h"
+#include "../core/sb_process.h"
 #include "io_sigbridge_internal_NativeSignals.h"
 
 #define EVENT_LONGS io_sigbridge_internal_NativeSignals_EVENT_LONGS
@@ -193,4 +194,36 @@ JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_NativeSignals_nanoTime(JNIEnv
     (void)env;
     (void)cls;
     return sb_clock_nanos();
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_setpgid(JNIEnv *env, jclass cls,
+                                                                        jlong pid, jlong pgid)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_setpgid(pid, pgid);
+}
+
+JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_NativeSignals_getpgid(JNIEnv *env, jclass cls,
+                                                                         jlong pid)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_getpgid(pid);
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_becomeSubreaper(JNIEnv *env,
+                                                                                jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_become_subreaper();
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_reap(JNIEnv *env, jclass cls,
+                                                                     jlong pid)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_reap(pid);
 }

@@ -78,4 +78,22 @@ public final class NativeSignals {
 
     /** The clock events are stamped with (the one System.nanoTime reads). */
     public static native long nanoTime();
+
+    /** setpgid(2); EACCES means the child already exec'd. */
+    public static native int setpgid(long pid, long pgid);
+
+    /** getpgid(2), or a negated error code. */
+    public static native long getpgid(long pid);
+
+    /** prctl(PR_SET_CHILD_SUBREAPER) on Linux; ENOSYS elsewhere. */
+    public static native int becomeSubreaper();
+
+    /** waitpid(pid, WNOHANG): 1 reaped, 0 running, or a negated error code. */
+    public static native int reap(long pid);
+
+    /** {@link #becomeSubreaper()} with the library loaded; false when the OS refused. */
+    public static boolean becomeSubreaperChecked() {
+        NativeLibrary.load();
+        return becomeSubreaper() == 0;
+    }
 }

@@ -22,6 +22,12 @@ public final class Main {
             "  send PID SIGNAL [VALUE]",
             "        kill(2) PID, or sigqueue(3) it with VALUE",
             "  list  every signal of this platform: number, name, usable or reserved and why",
+            "  run [--grace 10s] -- COMMAND [ARGS...]",
+            "        start COMMAND in a new process group, forward INT TERM HUP QUIT USR1 USR2",
+            "        WINCH to it (QUIT and USR2 only when the JVM runs with -Xrs and",
+            "        _JAVA_SR_SIGNUM), kill the group if it outlives TERM by the grace period,",
+            "        reap adopted orphans (Linux subreaper), exit with the child's status",
+            "        (128+n when it died of signal n)",
             "");
 
     private Main() {}
@@ -47,6 +53,8 @@ public final class Main {
                     return SendCommand.run(rest, out);
                 case "list":
                     return ListCommand.run(rest, out);
+                case "run":
+                    return RunCommand.run(rest, err);
                 default:
                     err.println("sigbridge: unknown command '" + args.get(0) + "'");
                     err.print(USAGE);
