@@ -6,6 +6,7 @@
  * call here trivially correct under -Xcheck:jni.
  */
 #include <jni.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/sb_core.h"
@@ -226,4 +227,66 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_reap(JNIEnv *env
     (void)env;
     (void)cls;
     return sb_process_reap(pid);
+}
+
+/* Copies a Java String[] into a NULL-terminated, malloc'ed C vector; NULL on failure. */
+static char **to_c_vector(JNIEnv *env, jobjectArray array)
+{
+    jsize n = (*env)->GetArrayLength(env, array);
+    char **vector = calloc((size_t)n + 1, sizeof *vector);
+    if (vector == NULL) {
+        return NULL;
+    }
+    for (jsize i = 0; i < n; i++) {
+        jstring s = (jstring)(*env)->GetObjectArrayElement(env, array, i);
+        if (s == NULL) {
+            break;
+        }
+        const char *utf = (*env)->GetStringUTFChars(env, s, NULL);
+        if (utf == NULL) {
+            (*env)->DeleteLocalRef(env, s);
+            break;
+        }
+        size_t size = strlen(utf) + 1;
+        vector[i] = malloc(size);
+        if (vector[i] != NULL) {
+            memcpy(vector[i], utf, size);
+        }
+        (*env)->ReleaseStringUTFChars(env, s, utf);
+        (*env)->DeleteLocalRef(env, s);
+        if (vector[i] == NULL) {
+            break;
+        }
+    }
+    return vector;
+}
+
+static void free_c_vector(char **vector)
+{
+    for (char **p = vector; p != NULL && *p != NULL; p++) {
+        free(*p);
+    }
+    free(vector);
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_exec(JNIEnv *env, jclass cls,
+                                                                     jstring path,
+                                                                     jobjectArray argv,
+                                                                     jobjectArray envp)
+{
+    (void)cls;
+    const char *c_path = (*env)->GetStringUTFChars(env, path, NULL);
+    if (c_path == NULL) {
+        return 12; /* ENOMEM; the pending OutOfMemoryError says the rest */
+    }
+    char **c_argv = to_c_vector(env, argv);
+    char **c_envp = to_c_vector(env, envp);
+    int rc = 12;
+    if (c_argv != NULL && c_envp != NULL && !(*env)->ExceptionCheck(env)) {
+        rc = sb_process_exec(c_path, c_argv, c_envp);
+    }
+    free_c_vector(c_argv);
+    free_c_vector(c_envp);
+    (*env)->ReleaseStringUTFChars(env, path, c_path);
+    return rc;
 }

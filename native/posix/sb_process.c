@@ -2,6 +2,8 @@
 #include "../core/sb_process.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,4 +48,17 @@ int sb_process_reap(int64_t pid)
         return 1;
     }
     return r == 0 ? 0 : -errno;
+}
+
+int sb_process_exec(const char *path, char *const argv[], char *const envp[])
+{
+    /* The signal mask survives execve, and HotSpot blocks QUIT in every Java thread but its
+     * own signal thread: unblock everything, or the new image starts with QUIT blocked. */
+    sigset_t none, previous;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, &previous);
+    execve(path, argv, envp);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return err;
 }

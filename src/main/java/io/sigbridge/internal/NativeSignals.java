@@ -96,4 +96,7 @@ public final class NativeSignals {
         NativeLibrary.load();
         return becomeSubreaper() == 0;
     }
+
+    /** execve(2): replaces this JVM with {@code argv} (same pid). Returns only on failure, with errno. */
+    public static native int exec(String path, String[] argv, String[] envp);
 }

@@ -6,6 +6,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +20,7 @@ import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
+import io.sigbridge.internal.PlatformSignals;
 import io.sigbridge.internal.ProcessTable;
 
 /**
@@ -32,6 +35,7 @@ final class RunCommand {
     private static final List<Signal> FORWARDED = List.of(Signal.INT, Signal.TERM, Signal.HUP,
             Signal.QUIT, Signal.USR1, Signal.USR2, Signal.WINCH);
     private static final System.Logger LOG = System.getLogger("io.sigbridge.run");
+    static final String REEXEC_MARKER = "SIGBRIDGE_RUN_REEXEC";
 
     private RunCommand() {}
 
@@ -53,6 +57,7 @@ final class RunCommand {
             throw new Main.UsageException("no command given; " + USAGE);
         }
 
+        freeQuitAndUsr2();
         boolean subreaper = Platform.current() == Platform.LINUX && NativeSignals.becomeSubreaperChecked();
         ScheduledExecutorService escalation = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sigbridge-run-escalation");
@@ -121,6 +126,41 @@ final class RunCommand {
         escalation.shutdownNow();
         err.flush();
         return status;
+    }
+
+    /**
+     * HotSpot keeps QUIT (thread dumps) unless -Xrs, and USR2 (thread suspend/resume) unless
+     * _JAVA_SR_SIGNUM moves it. A supervisor must forward both, so when this JVM holds them it
+     * replaces itself, same pid, with the same command line plus -Xrs and _JAVA_SR_SIGNUM set to
+     * the last real-time signal. The marker variable stops a second round; if the command line
+     * cannot be read or exec fails, the supervisor goes on without forwarding QUIT and USR2.
+     */
+    private static void freeQuitAndUsr2() {
+        boolean held = Signals.reservation(Signal.QUIT).isPresent()
+                || Signals.reservation(Signal.USR2).isPresent();
+        if (!held || System.getenv(REEXEC_MARKER) != null || !Platform.current().isPosix()) {
+            return;
+        }
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        if (info.command().isEmpty() || info.arguments().isEmpty()) {
+            LOG.log(Level.WARNING, "cannot read this JVM's command line: QUIT and USR2 will not be forwarded");
+            return;
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(info.command().get());
+        argv.add("-Xrs");
+        argv.addAll(List.of(info.arguments().get()));
+        Map<String, String> env = new TreeMap<>(System.getenv());
+        env.put(REEXEC_MARKER, "1");
+        env.put("_JAVA_SR_SIGNUM", Integer.toString(Signal.realtime(0).number()
+                + PlatformSignals.realtimeRange()[2] - PlatformSignals.realtimeRange()[1]));
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        System.out.flush();
+        System.err.flush();
+        int rc = NativeSignals.exec(info.command().get(), argv.toArray(new String[0]), envp.toArray(new String[0]));
+        LOG.log(Level.WARNING, "could not restart with -Xrs ({0}): QUIT and USR2 will not be forwarded",
+                NativeSignals.errorText(rc));
     }
 
     /** The child's group id, once it exists; handlers that fire earlier wait for it. */

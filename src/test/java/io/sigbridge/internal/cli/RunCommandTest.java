@@ -122,6 +122,22 @@ class RunCommandTest {
     }
 
     @Test
+    void quitAndUsr2AreForwardedTooAndThePidStaysTheSame() throws Exception {
+        Supervisor s = new Supervisor("--", "sh", "-c",
+                "trap 'echo got QUIT' QUIT; trap 'echo got USR2' USR2; trap 'exit 0' TERM;"
+                        + " echo ready $PPID; while :; do sleep 0.05; done");
+        s.awaitLine("ready");
+        // The supervisor restarted itself with -Xrs to free QUIT and USR2, in place: same pid.
+        assertEquals(Long.toString(s.process.pid()), s.line("ready").split(" ")[1]);
+        s.kill("QUIT");
+        s.awaitLine("got QUIT");
+        s.kill("USR2");
+        s.awaitLine("got USR2");
+        s.kill("TERM");
+        assertEquals(0, s.exit(), "output " + s.lines);
+    }
+
+    @Test
     void aChildKilledBySigkillGives137() throws Exception {
         Supervisor s = new Supervisor("--", "sh", "-c", "kill -KILL $$");
         assertEquals(137, s.exit(), "output " + s.lines);
