@@ -84,6 +84,8 @@ static void to_longs(const sb_event *e, jlong *out)
     out[7] = e->nanos;
     out[8] = (jlong)e->sequence;
     out[9] = (jlong)e->coalesced;
+    out[10] = e->tid;
+    out[11] = (jlong)e->ticket;
 }
 
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIEnv *env,
@@ -96,6 +98,7 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIE
         return 0;
     }
     uint32_t max = room < BATCH ? (uint32_t)room : BATCH;
+    sb_platform_register_dispatcher();
     sb_event events[BATCH];
     uint32_t n;
     while ((n = sb_core_drain(events, max)) == 0) {
@@ -134,6 +137,33 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_chain(JNIEnv *en
     event.value = value;
     event.flags = (uint16_t)flags;
     return sb_platform_chain(&event);
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_setSynchronous(JNIEnv *env,
+                                                                               jclass cls,
+                                                                               jint signo,
+                                                                               jint mode)
+{
+    (void)env;
+    (void)cls;
+    return sb_platform_set_synchronous(signo, mode);
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_internal_NativeSignals_setSyncGraceMillis(JNIEnv *env,
+                                                                                   jclass cls,
+                                                                                   jint millis)
+{
+    (void)env;
+    (void)cls;
+    sb_platform_set_sync_grace_millis(millis);
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_internal_NativeSignals_complete(JNIEnv *env, jclass cls,
+                                                                         jint signo, jlong ticket)
+{
+    (void)env;
+    (void)cls;
+    sb_platform_complete(signo, (uint64_t)ticket);
 }
 
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_raise(JNIEnv *env, jclass cls,

@@ -23,10 +23,11 @@ public final class SignalEvent {
     private final boolean hasValue;
     private final long coalesced;
     private final boolean folded;
+    private final long nativeThreadId;
 
     SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
-            boolean folded) {
+            boolean folded, long nativeThreadId) {
         this.signal = signal;
         this.sequence = sequence;
         this.nanoTime = nanoTime;
@@ -38,11 +39,12 @@ public final class SignalEvent {
         this.value = value;
         this.coalesced = coalesced;
         this.folded = folded;
+        this.nativeThreadId = nativeThreadId;
     }
 
     SignalEvent withCoalesced(long moreCoalesced) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
-                hasValue, value, coalesced + moreCoalesced, folded);
+                hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId);
     }
 
     public Signal signal() {
@@ -86,6 +88,15 @@ public final class SignalEvent {
     /** How many further deliveries of this signal were folded into this event (0 normally). */
     public long coalesced() {
         return coalesced;
+    }
+
+    /**
+     * The native id of the thread the kernel delivered the signal to (Linux: the tid that
+     * {@code gettid()}, {@code /proc/self/task} and jstack's {@code nid=} show): for an
+     * {@code abort()}, the thread that aborted. Empty where unknown and for folded events.
+     */
+    public OptionalLong nativeThreadId() {
+        return nativeThreadId != 0 ? OptionalLong.of(nativeThreadId) : OptionalLong.empty();
     }
 
     /** True when this event only stands for deliveries whose details were lost to a full ring. */
