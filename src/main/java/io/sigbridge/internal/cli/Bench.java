@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,6 +28,8 @@ final class Bench {
     static final int MAX_COUNT = 1_000_000;
     /** RTMIN+2: clear of RTMIN itself, which some libraries (and old LinuxThreads code) take. */
     static final int BURST_REALTIME_OFFSET = 2;
+    /** Latency rounds: each runs the three contenders one after the other. */
+    static final int ROUNDS = 4;
 
     static final String FLOOR = "C floor";
     static final String SIGBRIDGE = "sigbridge";
@@ -101,17 +102,34 @@ final class Bench {
         }
         String machine = machineFacts();
         out.println("sigbridge bench: " + machine);
-        out.printf(Locale.ROOT, "latency: kill(getpid(), SIG%s) to the handler, %d signals per"
-                + " contender, one at a time, after %d not counted%n", Signal.USR1.name(),
-                options.iterations, options.warmup);
+        out.printf(Locale.ROOT, "latency: kill(getpid(), SIG%s) to the handler, one at a time;"
+                + " %d signals per contender in %d interleaved rounds, after %d not counted%n",
+                Signal.USR1.name(), options.iterations, ROUNDS, options.warmup);
         out.flush();
 
         HelperProcess helper = HelperProcess.extract();
-        List<LatencyStats> contenders = new ArrayList<>();
-        contenders.add(floor(helper, options));
-        HandlerLatencyLoop.Samples sigbridge = sigbridge(options);
-        contenders.add(LatencyStats.of(SIGBRIDGE, sigbridge.toHandler));
-        contenders.add(sunMisc(options));
+        int n = options.iterations;
+        long[] floor = new long[n];
+        HandlerLatencyLoop.Samples sigbridge = new HandlerLatencyLoop.Samples(n);
+        HandlerLatencyLoop.Samples sunMisc = new HandlerLatencyLoop.Samples(n);
+        // Interleaved rounds, so a change of load on a shared machine (another build starting)
+        // falls on all three contenders rather than on whichever ran at that moment.
+        for (int round = 0; round < ROUNDS; round++) {
+            int from = (int) ((long) round * n / ROUNDS);
+            int count = (int) ((long) (round + 1) * n / ROUNDS) - from;
+            if (count == 0) {
+                continue;
+            }
+            // The first round warms up the JIT and the dispatcher; later ones only refill the
+            // caches the other contenders used. The floor is a new process every round.
+            int warmup = round == 0 ? options.warmup : options.warmup / 10;
+            floorRound(helper, options.warmup, floor, from, count);
+            sigbridgeRound(warmup, sigbridge, from, count);
+            sunMiscRound(warmup, sunMisc, from, count);
+        }
+        List<LatencyStats> contenders = List.of(LatencyStats.of(FLOOR, floor),
+                LatencyStats.of(SIGBRIDGE, sigbridge.toHandler),
+                LatencyStats.of(SUN_MISC, sunMisc.toHandler));
         printTable(contenders, out);
         printSigbridgeSplit(sigbridge, out);
         out.flush();
@@ -129,37 +147,37 @@ final class Bench {
         return 0;
     }
 
-    private static LatencyStats floor(HelperProcess helper, Options options)
-            throws IOException, InterruptedException {
-        long[] all = helper.latency(options.warmup + options.iterations, Signal.USR1.number());
-        long[] counted = new long[options.iterations];
-        System.arraycopy(all, options.warmup, counted, 0, options.iterations);
-        return LatencyStats.of(FLOOR, counted);
+    private static void floorRound(HelperProcess helper, int warmup, long[] into, int from,
+            int count) throws IOException, InterruptedException {
+        long[] all = helper.latency(warmup + count, Signal.USR1.number());
+        System.arraycopy(all, warmup, into, from, count);
     }
 
-    private static HandlerLatencyLoop.Samples sigbridge(Options options) {
+    private static void sigbridgeRound(int warmup, HandlerLatencyLoop.Samples into, int from,
+            int count) {
         HandlerLatencyLoop loop = new HandlerLatencyLoop();
         long self = ProcessHandle.current().pid();
         // Closing the registration puts back the disposition it replaced (SIG_DFL for USR1),
         // so sun.misc.Signal starts from the same state as sigbridge did.
         try (Registration r = Signals.handle(Signal.USR1, e -> loop.handled(e.nanoTime()))) {
-            return loop.run(SIGBRIDGE, options.warmup, options.iterations,
-                    () -> Signals.send(self, Signal.USR1));
+            loop.run(SIGBRIDGE, warmup, into, from, count, () -> Signals.send(self, Signal.USR1));
         }
     }
 
-    private static LatencyStats sunMisc(Options options) {
+    private static void sunMiscRound(int warmup, HandlerLatencyLoop.Samples into, int from,
+            int count) {
         HandlerLatencyLoop loop = new HandlerLatencyLoop();
         long self = ProcessHandle.current().pid();
         SunMiscSignal usr1 = SunMiscSignal.named(Signal.USR1.name());
         SunMiscSignal.Previous previous = usr1.handle(() -> loop.handled(0));
         try {
             // The same kill() as for sigbridge: only the receiving side differs.
-            return LatencyStats.of(SUN_MISC, loop.run(SUN_MISC, options.warmup,
-                    options.iterations, () -> Signals.send(self, Signal.USR1)).toHandler);
+            loop.run(SUN_MISC, warmup, into, from, count, () -> Signals.send(self, Signal.USR1));
         } finally {
-            // Back to what was there (SIG_DFL): from here on a USR1 would end the process, and
-            // nothing sends one. Every signal sent was handled before run() returned.
+            // Back to what was there (SIG_DFL): from here on a USR1 would end the process, so
+            // nothing sends one until the next round installs a handler. None is left over
+            // either, even when run() gave up waiting: the JVM's native handler took each one
+            // at delivery; only its Java side can lag.
             usr1.restore(previous);
         }
     }
@@ -185,7 +203,11 @@ final class Bench {
     /**
      * Where sigbridge's time goes, from the native capture stamp of each event: the kernel's
      * part (kill until our C handler ran, on whichever thread the kernel picked) and ours
-     * (capture, self-pipe wake-up, dispatcher, Java handler).
+     * (self-pipe wake-up, dispatcher, Java handler). The kernel's part is not free in a JVM:
+     * Linux gives a process-directed signal to the main thread when it can take it, and in a
+     * JVM that is the launcher's thread asleep in pthread_join, which must be woken first. In
+     * the C floor the main thread is the sender itself and runs the handler on its way out of
+     * kill().
      */
     private static void printSigbridgeSplit(HandlerLatencyLoop.Samples s, PrintStream out) {
         long[] dispatch = new long[s.toHandler.length];

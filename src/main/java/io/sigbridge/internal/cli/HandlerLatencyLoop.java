@@ -55,10 +55,12 @@ final class HandlerLatencyLoop {
         }
     }
 
-    /** Sends {@code warmup + count} signals, one at a time, and keeps the last {@code count}. */
-    Samples run(String contender, int warmup, int count, Sender sender) {
+    /**
+     * Sends {@code warmup + count} signals, one at a time, and stores the latencies of the last
+     * {@code count} into {@code into} from index {@code from} on.
+     */
+    void run(String contender, int warmup, Samples into, int from, int count, Sender sender) {
         waiter = Thread.currentThread();
-        Samples samples = new Samples(count);
         try {
             for (int i = 0; i < warmup + count; i++) {
                 long expected = rounds + 1;
@@ -80,13 +82,12 @@ final class HandlerLatencyLoop {
                 }
                 if (i >= warmup) {
                     long captured = capturedAt;
-                    samples.toHandler[i - warmup] = handledAt - sentAt;
-                    samples.toCapture[i - warmup] = captured == 0 ? 0 : captured - sentAt;
+                    into.toHandler[from + i - warmup] = handledAt - sentAt;
+                    into.toCapture[from + i - warmup] = captured == 0 ? 0 : captured - sentAt;
                 }
             }
         } finally {
             waiter = null;
         }
-        return samples;
     }
 }
