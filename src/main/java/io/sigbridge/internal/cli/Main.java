@@ -11,7 +11,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar sigbridge.jar COMMAND [ARGS]",
             "",
-            "  bench [--plot FILE.png] [--iterations N] [--burst N]",
+            "  bench [--plot FILE.png] [--iterations N] [--warmup N] [--burst N]",
             "        kill()-to-handler latency of sigbridge, sun.misc.Signal and a plain C floor,",
             "        side by side (p50/p90/p99/max and ratios), then a burst of real-time signals",
             "        with sequence values from another process (sent, delivered, coalesced,",
