@@ -26,13 +26,11 @@ class BenchCommandTest {
     private static final int BURST = 200;
 
     @Test
-    void benchMeasuresThreeContendersAccountsForTheBurstAndDrawsThePlot() throws Exception {
-        Path png = Path.of("target", "bench-test.png");
-        Files.deleteIfExists(png);
+    void benchMeasuresThreeContendersAndAccountsForTheBurst() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(List.of("bench", "--iterations", "50", "--warmup", "20",
-                "--burst", Integer.toString(BURST), "--plot", png.toString()),
+                "--burst", Integer.toString(BURST)),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
@@ -60,7 +58,29 @@ class BenchCommandTest {
         assertTrue(senders.find(), text);
         assertEquals(senders.group(2), senders.group(1), "every event with a siginfo names the helper");
         assertTrue(!text.contains("INCOMPLETE"), text);
+    }
 
+    /**
+     * The plot is drawn in a child JVM without -Xcheck:jni: on JDK 17 the JDK's own font
+     * rasteriser (sun.font.FreetypeFontScaler) trips -Xcheck:jni's exception check (JDK-8269223,
+     * fixed in 18), which would hide a real JNI warning of ours among hundreds of the JDK's.
+     */
+    @Test
+    void benchDrawsThePlot() throws Exception {
+        Path png = Path.of("target", "bench-test.png");
+        Files.deleteIfExists(png);
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java")));
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"), Main.class.getName(),
+                "bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--plot", png.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("plot: "), output);
         BufferedImage image = ImageIO.read(png.toFile());
         assertNotNull(image, "the plot decodes as an image");
         assertEquals(BenchPlot.WIDTH, image.getWidth());
