@@ -25,7 +25,13 @@ import io.sigbridge.NativeLibraryException;
  * temporary directory that only the current user can enter (never a predictable, shared
  * path), the copy is checked against the bytes read from the jar, and it is loaded by absolute
  * path. {@code -Dsigbridge.library.path=FILE-or-DIRECTORY} loads a library of your own build
- * instead.
+ * instead. When the natives are linked already (the NAR plugin's generated
+ * {@code io.sigbridge.internal.nar.NarSystem.loadLibrary()}, or the application's own
+ * {@code System.loadLibrary("sigbridge")}), that library is used and nothing is loaded again.
+ *
+ * <p>On JDK 24 and later {@code System.load} is a restricted method (JEP 472): without native
+ * access enabled for this code the JVM prints a warning, and sigbridge logs which flag to add
+ * (see {@link NativeAccess}).
  */
 public final class NativeLibrary {
     public static final String PATH_PROPERTY = "sigbridge.library.path";
@@ -53,8 +59,13 @@ public final class NativeLibrary {
             if (failure != null) {
                 throw new NativeLibraryException(failure.getMessage(), failure);
             }
+            if (alreadyLinked()) {
+                loaded = true;
+                return;
+            }
             try {
                 Path library = locate();
+                NativeAccess.warnIfDisabled();
                 System.load(library.toAbsolutePath().toString());
                 loaded = true;
                 forgetExtractedCopy(library);
@@ -62,11 +73,26 @@ public final class NativeLibrary {
                 failure = e;
                 throw e;
             } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+                String advice = NativeAccess.disabledMessage();
                 failure = new NativeLibraryException(
                         "sigbridge could not load its native library for " + describePlatform()
-                                + ": " + e, e);
+                                + ": " + e + (advice == null ? "" : "\n" + advice), e);
                 throw failure;
             }
+        }
+    }
+
+    /**
+     * Whether this class loader has the JNI library already: someone loaded it before the first
+     * use of sigbridge. An unlinked native method throws {@link UnsatisfiedLinkError} and is
+     * linked again on its next call, so asking does not get in the way of loading it later.
+     */
+    private static boolean alreadyLinked() {
+        try {
+            NativeSignals.platformInfo(new int[4]);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
         }
     }
 
