@@ -1,0 +1,48 @@
+package io.sigbridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A signal from another process and a queued real-time value, end to end. Besides the host
+ * suite, this is what the aarch64-tests profile runs in an aarch64 JVM under qemu-user (where
+ * only host programs such as kill(1) can be started, so it needs no child JVM or helper).
+ */
+class DeliveryTest {
+    @Test
+    void usr1FromKillCarriesTheSendersPid() throws Exception {
+        BlockingQueue<SignalEvent> events = new LinkedBlockingQueue<>();
+        try (Registration r = Signals.handle(Signal.USR1, events::add)) {
+            Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(ProcessHandle.current().pid()))
+                    .inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill(1) exit status");
+            SignalEvent e = events.poll(30, TimeUnit.SECONDS);
+            assertNotNull(e, "the handler ran");
+            assertEquals(Signal.USR1, e.signal());
+            assertEquals(kill.pid(), e.senderPid().orElse(-1), "the sender is the kill process");
+            assertEquals(0, e.code(), "SI_USER: sent by kill(2)");
+        }
+    }
+
+    @Test
+    void aSigqueuedValueArrivesInOrder() throws Exception {
+        Signal rt = Signal.realtime(2);
+        try (SignalSubscription sub = Signals.subscribe(rt)) {
+            for (int v = 1; v <= 3; v++) {
+                Signals.send(ProcessHandle.current().pid(), rt, v * 11);
+            }
+            for (int v = 1; v <= 3; v++) {
+                SignalEvent e = sub.poll(Duration.ofSeconds(30));
+                assertNotNull(e, "event " + v);
+                assertEquals(v * 11, e.value().orElse(-1), "real-time signals queue, each with its value");
+            }
+        }
+    }
+}
