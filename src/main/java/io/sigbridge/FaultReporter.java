@@ -46,6 +46,8 @@ public final class FaultReporter {
      * would have: ABRT through the synchronous last-gasp path (exit status 134, core dump if
      * enabled), TERM/INT/HUP through {@link Chain#PREVIOUS} (the JVM's shutdown, 128+n).
      *
+     * @param file the report file, created if needed
+     * @param alsoOn further signals that end the process and should leave a report too
      * @return a registration of ABRT whose {@code close()} removes every handler installed here
      */
     public static Registration enable(Path file, Signal... alsoOn) {
@@ -54,18 +56,35 @@ public final class FaultReporter {
                 StandardOpenOption.APPEND), true, StandardCharsets.UTF_8), alsoOn);
     }
 
-    /** Like {@link #enable(Path, Signal...)}, writing to {@code out}. */
+    /**
+     * Like {@link #enable(Path, Signal...)}, writing to {@code out}.
+     *
+     * @param out where the reports go (never closed here)
+     * @param alsoOn further signals that end the process and should leave a report too
+     * @return a registration of ABRT whose {@code close()} removes every handler installed here
+     */
     public static Registration enable(PrintStream out, Signal... alsoOn) {
         Objects.requireNonNull(out, "out");
         return enable(() -> new PrintStream(new NonClosing(out), true, StandardCharsets.UTF_8), alsoOn);
     }
 
-    /** Dumps all stacks to standard error on every delivery of {@code signal}, and keeps running. */
+    /**
+     * Dumps all stacks to standard error on every delivery of {@code signal}, and keeps running.
+     *
+     * @param signal the signal that asks for a dump (USR1, say; QUIT is the JVM's own)
+     * @return the registration; closing it stops the dumps
+     */
     public static Registration dumpOn(Signal signal) {
         return dumpOn(signal, System.err);
     }
 
-    /** Dumps all stacks to {@code out} on every delivery of {@code signal}, and keeps running. */
+    /**
+     * Dumps all stacks to {@code out} on every delivery of {@code signal}, and keeps running.
+     *
+     * @param signal the signal that asks for a dump
+     * @param out where the dumps go
+     * @return the registration; closing it stops the dumps
+     */
     public static Registration dumpOn(Signal signal, PrintStream out) {
         Objects.requireNonNull(out, "out");
         return Signals.handle(signal, e -> ThreadDumps.write(out, describe(e)));
@@ -76,12 +95,21 @@ public final class FaultReporter {
      * stacks to standard error after {@code timeout}, and with {@code exit} then ends the process at
      * once with status 1 ({@link Runtime#halt}: a hung process's shutdown hooks may hang too). A new
      * call replaces the pending one. Needs no signal and works on every platform.
+     *
+     * @param timeout how long to wait, positive
+     * @param exit whether to end the process after the dump
      */
     public static void dumpLater(Duration timeout, boolean exit) {
         dumpLater(timeout, exit, System.err);
     }
 
-    /** Like {@link #dumpLater(Duration, boolean)}, writing to {@code out}. */
+    /**
+     * Like {@link #dumpLater(Duration, boolean)}, writing to {@code out}.
+     *
+     * @param timeout how long to wait, positive
+     * @param exit whether to end the process after the dump
+     * @param out where the dump goes
+     */
     public static synchronized void dumpLater(Duration timeout, boolean exit, PrintStream out) {
         Objects.requireNonNull(out, "out");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -104,7 +132,12 @@ public final class FaultReporter {
         }
     }
 
-    /** Writes all stacks now, with {@code reason} in the header. */
+    /**
+     * Writes all stacks now, with {@code reason} in the header.
+     *
+     * @param out where the dump goes
+     * @param reason a line for the header
+     */
     public static void dumpNow(PrintStream out, String reason) {
         ThreadDumps.write(out, reason);
     }

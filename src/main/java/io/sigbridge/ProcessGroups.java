@@ -54,6 +54,8 @@ public final class ProcessGroups {
      * {@link Process} is the JDK's own: {@code pid()}, {@code onExit()}, {@code toHandle()} and the
      * streams behave as for {@code builder.start()}.
      *
+     * @param builder the command, directory, environment and redirects to use
+     * @return the started process, leader of its own group (its pgid is its pid)
      * @throws IllegalArgumentException for an empty command
      * @throws IOException when the command cannot be started
      */
@@ -101,7 +103,11 @@ public final class ProcessGroups {
         }
     }
 
-    /** True when {@code process} was started by {@link #start} (so it leads its own group). */
+    /**
+     * {@return whether {@code process} was started by {@link #start}} (so it leads its own group)
+     *
+     * @param process any process
+     */
     public static boolean isGroupLeader(Process process) {
         return GROUP_LEADERS.containsKey(process);
     }
@@ -110,6 +116,7 @@ public final class ProcessGroups {
      * Interrupts {@code process} as Ctrl-C at a terminal would: SIGINT to its whole group when
      * {@link #start} started it, otherwise SIGINT to the process alone.
      *
+     * @param process the process to interrupt
      * @throws NoSuchProcessException when the process has already exited
      */
     public static void interrupt(Process process) {
@@ -124,6 +131,9 @@ public final class ProcessGroups {
      * The future completes when the process has exited and no member of its group is left
      * running (zombies count as ended).
      *
+     * @param process the process to end
+     * @param grace how long to wait after SIGTERM before SIGKILL, positive
+     * @return how it ended, once it has
      * @throws IllegalArgumentException for a zero or negative grace
      * @throws NoSuchProcessException when the process has already exited
      */

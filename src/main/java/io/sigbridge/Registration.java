@@ -8,10 +8,13 @@ package io.sigbridge;
  * Closing twice is harmless.
  */
 public interface Registration extends AutoCloseable {
+    /** {@return the signal this registration is for} */
     Signal signal();
 
+    /** {@return whether the handler is still registered: true until {@link #close()}} */
     boolean isActive();
 
+    /** Unregisters the handler; see the class description. Never throws. */
     @Override
     void close();
 }

@@ -19,20 +19,35 @@ import io.sigbridge.internal.PlatformSignals;
  * few for itself and moves SIGRTMIN at run time.
  */
 public final class Signal implements Comparable<Signal> {
+    /** SIGHUP: hangup: the controlling terminal closed; daemons take it as "reload". */
     public static final Signal HUP = standard("HUP");
+    /** SIGINT: interrupt: Ctrl-C at the terminal. */
     public static final Signal INT = standard("INT");
+    /** SIGQUIT: quit: Ctrl-\ at the terminal; the JVM prints a thread dump. */
     public static final Signal QUIT = standard("QUIT");
+    /** SIGABRT: abort: {@code abort()}, a failed assertion in native code. */
     public static final Signal ABRT = standard("ABRT");
+    /** SIGTERM: termination request: {@code kill}'s default, how service managers stop a process. */
     public static final Signal TERM = standard("TERM");
+    /** SIGUSR1: user-defined signal 1. */
     public static final Signal USR1 = standard("USR1");
+    /** SIGUSR2: user-defined signal 2 (HotSpot's suspend/resume signal unless moved). */
     public static final Signal USR2 = standard("USR2");
+    /** SIGALRM: alarm clock: {@code alarm(2)}, {@code setitimer(2)}. */
     public static final Signal ALRM = standard("ALRM");
+    /** SIGPIPE: write to a pipe or socket nobody reads. */
     public static final Signal PIPE = standard("PIPE");
+    /** SIGCHLD: a child process stopped or ended. */
     public static final Signal CHLD = standard("CHLD");
+    /** SIGCONT: continue after a stop. */
     public static final Signal CONT = standard("CONT");
+    /** SIGTSTP: stop from the terminal: Ctrl-Z. */
     public static final Signal TSTP = standard("TSTP");
+    /** SIGTTIN: a background process read from its terminal. */
     public static final Signal TTIN = standard("TTIN");
+    /** SIGTTOU: a background process wrote to its terminal. */
     public static final Signal TTOU = standard("TTOU");
+    /** SIGWINCH: the terminal window changed size. */
     public static final Signal WINCH = standard("WINCH");
 
     private final String name;
@@ -51,17 +66,20 @@ public final class Signal implements Comparable<Signal> {
         return new Signal(name, number);
     }
 
-    /** The name without the {@code SIG} prefix: {@code "TERM"}, {@code "RTMIN+3"}. */
+    /** {@return the name without the {@code SIG} prefix: {@code "TERM"}, {@code "RTMIN+3"}} */
     public String name() {
         return name;
     }
 
-    /** The signal's number on this platform. */
+    /** {@return the signal's number on this platform} */
     public int number() {
         return number;
     }
 
-    /** True for the real-time signals (RTMIN..RTMAX), which the kernel queues instead of merging. */
+    /**
+     * {@return whether this is a real-time signal (RTMIN..RTMAX)}, which the kernel queues
+     * instead of merging.
+     */
     public boolean isRealtime() {
         return name.startsWith("RTMIN");
     }
@@ -70,6 +88,8 @@ public final class Signal implements Comparable<Signal> {
      * The signal with this name: {@code "TERM"}, {@code "SIGTERM"}, {@code "term"},
      * {@code "RTMIN+3"}, {@code "SIGRTMAX-1"}.
      *
+     * @param name the name, with or without {@code SIG}, in any case
+     * @return the signal of that name here
      * @throws IllegalArgumentException for a name that does not exist here; the message lists
      *     the names that do
      */
@@ -100,6 +120,8 @@ public final class Signal implements Comparable<Signal> {
     /**
      * The signal with this number here.
      *
+     * @param number a signal number of this platform
+     * @return the signal with that number
      * @throws IllegalArgumentException for a number that is no signal here (including those the C
      *     library keeps for itself); the message lists the names that exist
      */
@@ -120,6 +142,8 @@ public final class Signal implements Comparable<Signal> {
     /**
      * The real-time signal {@code RTMIN+offset}.
      *
+     * @param offset 0 for the first real-time signal applications may use
+     * @return the signal {@code RTMIN+offset}
      * @throws IllegalArgumentException when the offset is outside this system's range
      * @throws UnsupportedOperationException where there are no real-time signals (macOS)
      */
@@ -132,7 +156,7 @@ public final class Signal implements Comparable<Signal> {
         return new Signal("RTMIN+" + offset, range[1] + offset);
     }
 
-    /** Every signal of this platform: the standard ones, then the real-time range if there is one. */
+    /** {@return every signal of this platform: the standard ones, then the real-time range if there is one} */
     public static List<Signal> all() {
         List<Signal> all = new ArrayList<>();
         PlatformSignals.standard().forEach((name, number) -> all.add(new Signal(name, number)));

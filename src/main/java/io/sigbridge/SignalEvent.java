@@ -47,16 +47,17 @@ public final class SignalEvent {
                 hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId);
     }
 
+    /** {@return the signal that was delivered} */
     public Signal signal() {
         return signal;
     }
 
-    /** Position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps. */
+    /** {@return the position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps} */
     public long sequence() {
         return sequence;
     }
 
-    /** When the native handler captured it, on the clock of {@link System#nanoTime()}. */
+    /** {@return when the native handler captured it, on the clock of {@link System#nanoTime()}} */
     public long nanoTime() {
         return nanoTime;
     }
@@ -65,27 +66,32 @@ public final class SignalEvent {
      * The sender's process id, when a process sent it ({@code kill}, {@code sigqueue},
      * {@code raise}); for CHLD, the child's. Empty for signals the kernel generated (a terminal's
      * Ctrl-C, SIGPIPE from a write) and for folded events.
+     *
+     * @return the sender's pid, or empty
      */
     public OptionalLong senderPid() {
         return hasSender ? OptionalLong.of(senderPid) : OptionalLong.empty();
     }
 
-    /** The sender's real user id, when {@link #senderPid()} is known. */
+    /** {@return the sender's real user id, when {@link #senderPid()} is known} */
     public OptionalInt senderUid() {
         return hasSender ? OptionalInt.of(senderUid) : OptionalInt.empty();
     }
 
-    /** The raw {@code si_code}: on Linux 0 for kill, -1 for sigqueue, -6 for tgkill/raise, 0x80 for the kernel. */
+    /**
+     * {@return the raw {@code si_code}}: on Linux 0 for kill, -1 for sigqueue, -6 for
+     * tgkill/raise, 0x80 for the kernel.
+     */
     public int code() {
         return code;
     }
 
-    /** The integer sent with {@code sigqueue} ({@link Signals#send(long, Signal, int)}). */
+    /** {@return the integer sent with {@code sigqueue} ({@link Signals#send(long, Signal, int)}), or empty} */
     public OptionalInt value() {
         return hasValue ? OptionalInt.of(value) : OptionalInt.empty();
     }
 
-    /** How many further deliveries of this signal were folded into this event (0 normally). */
+    /** {@return how many further deliveries of this signal were folded into this event (0 normally)} */
     public long coalesced() {
         return coalesced;
     }
@@ -94,12 +100,14 @@ public final class SignalEvent {
      * The native id of the thread the kernel delivered the signal to (Linux: the tid that
      * {@code gettid()}, {@code /proc/self/task} and jstack's {@code nid=} show): for an
      * {@code abort()}, the thread that aborted. Empty where unknown and for folded events.
+     *
+     * @return the receiving thread's native id, or empty
      */
     public OptionalLong nativeThreadId() {
         return nativeThreadId != 0 ? OptionalLong.of(nativeThreadId) : OptionalLong.empty();
     }
 
-    /** True when this event only stands for deliveries whose details were lost to a full ring. */
+    /** {@return whether this event only stands for deliveries whose details were lost to a full ring} */
     public boolean isFolded() {
         return folded;
     }

@@ -13,5 +13,11 @@ package io.sigbridge;
  */
 @FunctionalInterface
 public interface SignalHandler {
+    /**
+     * Called once per event of the signal it is registered for.
+     *
+     * @param event the delivery (or deliveries, see {@link SignalEvent#coalesced()})
+     * @throws Exception anything; it is logged and the dispatcher goes on
+     */
     void handle(SignalEvent event) throws Exception;
 }

@@ -17,21 +17,22 @@ public final class SignalStats {
         this.coalesced = coalesced;
     }
 
+    /** {@return the signal these counts are of} */
     public Signal signal() {
         return signal;
     }
 
-    /** Times sigbridge's native handler ran for this signal. */
+    /** {@return how many times sigbridge's native handler ran for this signal} */
     public long invocations() {
         return invocations;
     }
 
-    /** Events handed to the dispatcher. */
+    /** {@return how many events were handed to the dispatcher} */
     public long delivered() {
         return delivered;
     }
 
-    /** Invocations folded into a delivered event because the ring was full. */
+    /** {@return how many invocations were folded into a delivered event because the ring was full} */
     public long coalesced() {
         return coalesced;
     }

@@ -69,7 +69,7 @@ public final class SignalSubscription implements AutoCloseable {
         return false;
     }
 
-    /** The signals this subscription receives. */
+    /** {@return the signals this subscription receives} */
     public Set<Signal> signals() {
         return signals;
     }
@@ -77,6 +77,8 @@ public final class SignalSubscription implements AutoCloseable {
     /**
      * The next event, waiting as long as it takes.
      *
+     * @return the oldest queued event
+     * @throws InterruptedException when the waiting thread is interrupted
      * @throws IllegalStateException when the subscription is closed and nothing is left in it
      */
     public SignalEvent take() throws InterruptedException {
@@ -94,7 +96,14 @@ public final class SignalSubscription implements AutoCloseable {
         }
     }
 
-    /** The next event, or null when none came within {@code timeout} (or the subscription is closed). */
+    /**
+     * The next event, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero or negative does not wait
+     * @return the oldest queued event, or null when none came in time (or the subscription is
+     *     closed and empty)
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public SignalEvent poll(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lockInterruptibly();
@@ -111,7 +120,7 @@ public final class SignalSubscription implements AutoCloseable {
         }
     }
 
-    /** Events queued now. */
+    /** {@return how many events are queued now} */
     public int size() {
         lock.lock();
         try {

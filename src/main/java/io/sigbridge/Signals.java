@@ -45,6 +45,9 @@ public final class Signals {
      * Runs {@code handler} on the {@code sigbridge-dispatch} thread for every delivery of
      * {@code signal}, consuming it.
      *
+     * @param signal the signal to handle
+     * @param handler what to run for each event
+     * @return the registration; closing it unregisters the handler
      * @throws ReservedSignalException when the OS or the JVM owns the signal
      * @throws NativeLibraryException when this platform has no native library
      */
@@ -55,6 +58,11 @@ public final class Signals {
     /**
      * Runs {@code handler} on {@code executor} for every delivery of {@code signal}. The
      * dispatcher hands each event over and goes on; a rejected event is logged.
+     *
+     * @param signal the signal to handle
+     * @param handler what to run for each event
+     * @param executor where to run it
+     * @return the registration; closing it unregisters the handler
      */
     public static Registration handle(Signal signal, SignalHandler handler, Executor executor) {
         Objects.requireNonNull(executor, "executor");
@@ -66,6 +74,11 @@ public final class Signals {
      * dispatcher-thread handlers of the event have run, the disposition that was there before
      * sigbridge's runs too (for TERM: the JVM's shutdown, exit status 143). Handlers registered
      * with an executor are not waited for.
+     *
+     * @param signal the signal to handle
+     * @param handler what to run for each event
+     * @param chain whether the previous disposition runs after the handlers
+     * @return the registration; closing it unregisters the handler
      */
     public static Registration handle(Signal signal, SignalHandler handler, Chain chain) {
         return Dispatcher.get().register(signal, handler, null, chain);
@@ -75,23 +88,38 @@ public final class Signals {
      * How long a last-gasp delivery (ABRT, and {@link Chain#PREVIOUS} onto a default action that
      * ends the process) waits for the Java handlers before the process ends anyway. Default 3 s,
      * or {@code -Dsigbridge.lastgasp.grace=5s}.
+     *
+     * @param grace the longest wait, positive
      */
     public static void setLastGaspGrace(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         Dispatcher.get().setLastGaspGrace(grace);
     }
 
-    /** The current last-gasp grace (see {@link #setLastGaspGrace}). */
+    /** {@return the current last-gasp grace} (see {@link #setLastGaspGrace}) */
     public static Duration lastGaspGrace() {
         return Dispatcher.get().lastGaspGrace();
     }
 
-    /** A blocking queue of the given signals' events, of {@link #DEFAULT_SUBSCRIPTION_CAPACITY}. */
+    /**
+     * A blocking queue of the given signals' events, of {@link #DEFAULT_SUBSCRIPTION_CAPACITY}.
+     *
+     * @param signals one or more signals
+     * @return the subscription; closing it unregisters it from every signal
+     */
     public static SignalSubscription subscribe(Signal... signals) {
         return subscribe(DEFAULT_SUBSCRIPTION_CAPACITY, signals);
     }
 
-    /** A blocking queue of the given signals' events, bounded by {@code capacity} (see the class doc). */
+    /**
+     * A blocking queue of the given signals' events, bounded by {@code capacity} (see the class
+     * description). All or nothing: when one signal cannot be handled, none is subscribed.
+     *
+     * @param capacity the most events held; when full, a new event folds into the queued one
+     *     of its signal
+     * @param signals one or more signals
+     * @return the subscription; closing it unregisters it from every signal
+     */
     public static SignalSubscription subscribe(int capacity, Signal... signals) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
@@ -113,7 +141,12 @@ public final class Signals {
         return subscription;
     }
 
-    /** Why sigbridge refuses to handle {@code signal} here, or empty when it can be handled. */
+    /**
+     * Why sigbridge refuses to handle {@code signal} here.
+     *
+     * @param signal any signal
+     * @return the reason, or empty when it can be handled
+     */
     public static Optional<String> reservation(Signal signal) {
         NativeLibrary.load();
         return Policy.reservation(signal);
@@ -123,6 +156,7 @@ public final class Signals {
      * Raises {@code signal} in the calling thread ({@code raise(3)}). A sigbridge handler still
      * runs on the dispatcher, not here.
      *
+     * @param signal the signal to raise
      * @throws ReservedSignalException for SEGV, BUS, FPE, ILL and TRAP, which HotSpot would take
      *     for a crash
      */
@@ -136,6 +170,8 @@ public final class Signals {
     /**
      * Sends {@code signal} to process {@code pid} ({@code kill(2)}).
      *
+     * @param pid the target process, above 0
+     * @param signal the signal to send
      * @throws IllegalArgumentException for pid 0 or below (those address groups: see
      *     {@link #sendToGroup})
      * @throws NoSuchProcessException when no such process exists
@@ -151,6 +187,9 @@ public final class Signals {
      * receiver sees it as {@link SignalEvent#value()}. Real-time signals are queued, one delivery
      * per send; standard signals may merge while pending.
      *
+     * @param pid the target process, above 0
+     * @param signal the signal to send
+     * @param value the integer the receiver gets
      * @throws UnsupportedOperationException on macOS, which has no sigqueue
      */
     public static void send(long pid, Signal signal, int value) {
@@ -162,6 +201,8 @@ public final class Signals {
     /**
      * Sends {@code signal} to every process of group {@code pgid} ({@code killpg(3)}).
      *
+     * @param pgid the target process group, above 1
+     * @param signal the signal to send
      * @throws IllegalArgumentException for a pgid of 1 or below: {@code kill(-1)} would signal
      *     every process this one may signal
      */
@@ -175,7 +216,12 @@ public final class Signals {
         check(NativeSignals.killGroup(pgid, signal.number()), "send " + signal + " to process group " + pgid);
     }
 
-    /** The accounting of one signal since the library loaded. */
+    /**
+     * The accounting of one signal since the library loaded.
+     *
+     * @param signal the signal
+     * @return its counts; {@code invocations() == delivered() + coalesced()} once the ring is drained
+     */
     public static SignalStats stats(Signal signal) {
         Objects.requireNonNull(signal, "signal");
         Dispatcher.get();

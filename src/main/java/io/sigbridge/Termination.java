@@ -17,6 +17,7 @@ public final class Termination {
         this.elapsed = elapsed;
     }
 
+    /** {@return the pid of the process (the group leader)} */
     public long pid() {
         return pid;
     }
@@ -24,17 +25,19 @@ public final class Termination {
     /**
      * The exit status as {@link Process#exitValue()} reports it: on POSIX 128+n when the process
      * died of signal n (so 143 after TERM, 137 after KILL).
+     *
+     * @return the exit status
      */
     public int exitStatus() {
         return exitStatus;
     }
 
-    /** True when it ended within the grace period, after the graceful request alone. */
+    /** {@return whether it ended within the grace period, after the graceful request alone} */
     public boolean endedGracefully() {
         return !killed;
     }
 
-    /** True when the grace period ran out and the group (or job) was killed. */
+    /** {@return whether the grace period ran out and the group (or job) was killed} */
     public boolean wasKilled() {
         return killed;
     }
@@ -43,6 +46,8 @@ public final class Termination {
      * The signal that ended it, read from the exit status as the JDK reports it (128+n) on
      * POSIX; a process that called {@code exit(143)} itself looks the same. Empty on Windows and
      * for statuses of 128 or less.
+     *
+     * @return the signal, or empty
      */
     public Optional<Signal> signal() {
         if (!io.sigbridge.internal.Platform.current().isPosix() || exitStatus <= 128
@@ -56,7 +61,7 @@ public final class Termination {
         }
     }
 
-    /** From the graceful request to the end of the whole group. */
+    /** {@return the time from the graceful request to the end of the whole group} */
     public Duration elapsed() {
         return elapsed;
     }
