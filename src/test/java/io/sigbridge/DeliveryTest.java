@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A signal from another process and a queued real-time value, end to end. Besides the host
+ * A signal from another process and queued real-time values, end to end. Besides the host
  * suite, this is what the aarch64-tests profile runs in an aarch64 JVM under qemu-user (where
  * only host programs such as kill(1) can be started, so it needs no child JVM or helper).
  */
@@ -31,18 +34,27 @@ class DeliveryTest {
         }
     }
 
+    /**
+     * Each queued value arrives once. Not necessarily in the order sent: the kernel hands queued
+     * real-time signals to whichever threads do not block them, whose handlers may then record
+     * them in either order.
+     */
     @Test
-    void aSigqueuedValueArrivesInOrder() throws Exception {
+    void eachSigqueuedValueArrivesOnce() throws Exception {
         Signal rt = Signal.realtime(2);
         try (SignalSubscription sub = Signals.subscribe(rt)) {
             for (int v = 1; v <= 3; v++) {
                 Signals.send(ProcessHandle.current().pid(), rt, v * 11);
             }
+            List<Integer> values = new ArrayList<>();
             for (int v = 1; v <= 3; v++) {
                 SignalEvent e = sub.poll(Duration.ofSeconds(30));
                 assertNotNull(e, "event " + v);
-                assertEquals(v * 11, e.value().orElse(-1), "real-time signals queue, each with its value");
+                assertEquals(0, e.coalesced(), "real-time signals queue, none is merged");
+                values.add(e.value().orElse(-1));
             }
+            Collections.sort(values);
+            assertEquals(List.of(11, 22, 33), values, "each value once");
         }
     }
 }
