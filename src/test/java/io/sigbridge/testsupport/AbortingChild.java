@@ -2,6 +2,7 @@ package io.sigbridge.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 import io.sigbridge.Chain;
@@ -26,14 +27,20 @@ public final class AbortingChild {
             case "raise":
             case "hang-in-handler":
             case "abort-on-dispatcher":
-                FaultReporter.enable(dir.resolve("dump.txt"));
+                // Registered first, so it runs first: the dump after it may take a while.
                 Signals.handle(Signal.ABRT, e -> {
+                    // Appended: with several aborting threads the process may end while a later
+                    // event's handler writes, and a truncating write would empty the file.
                     Files.writeString(dir.resolve("handler.txt"), "ran for " + e.signal()
-                            + " tid=" + e.nativeThreadId().orElse(-1) + " thread=" + Thread.currentThread().getName());
+                            + " tid=" + e.nativeThreadId().orElse(-1) + " thread=" + Thread.currentThread().getName()
+                            + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     if (mode.equals("hang-in-handler")) {
                         Thread.sleep(Long.MAX_VALUE);
                     }
                 });
+                if (!mode.equals("hang-in-handler")) {
+                    FaultReporter.enable(dir.resolve("dump.txt"));
+                }
                 break;
             case "term-previous-default":
                 // With -Xrs the previous TERM action is SIG_DFL: run Java, then die by TERM.
