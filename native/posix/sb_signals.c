@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,16 @@
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous_action[NSIG];
 static bool installed[NSIG];
+
+/* A process-directed signal that every thread blocks stays pending forever: our handler never
+ * runs. That happens for real: a JDK before 20 (JDK-8234262) starts its child processes with
+ * the spawning Java thread's mask, in which HotSpot blocks QUIT, so a child run with -Xrs
+ * never gets QUIT. The dispatcher thread therefore unblocks, for itself only, every signal we
+ * handle, and blocks again on uninstall those that were blocked before. `mask_generation`
+ * (bumped under install_lock) tells it the set changed; the other fields are its own. */
+static atomic_uint mask_generation;
+static unsigned dispatcher_generation;
+static bool unblocked_by_us[NSIG];
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -120,11 +131,15 @@ int sb_platform_install(int signo)
         sigemptyset(&action.sa_mask);
         if (sigaction(signo, &action, &previous_action[signo]) == 0) {
             installed[signo] = true;
+            atomic_fetch_add(&mask_generation, 1);
         } else {
             rc = errno;
         }
     }
     pthread_mutex_unlock(&install_lock);
+    if (rc == 0) {
+        sb_wakeup_signal(); /* the dispatcher unblocks the signal before it waits again */
+    }
     return rc;
 }
 
@@ -151,8 +166,14 @@ int sb_platform_uninstall(int signo, int *outcome)
             installed[signo] = false;
             *outcome = SB_UNINSTALL_LEFT_THEIRS;
         }
+        if (!installed[signo]) {
+            atomic_fetch_add(&mask_generation, 1);
+        }
     }
     pthread_mutex_unlock(&install_lock);
+    if (*outcome != SB_UNINSTALL_NOT_INSTALLED) {
+        sb_wakeup_signal(); /* the dispatcher puts its mask back before it waits again */
+    }
     return rc;
 }
 
@@ -191,8 +212,41 @@ uintptr_t sb_platform_handler_address(int signo)
                                            : (uintptr_t)current.sa_handler;
 }
 
+/* Dispatcher thread only: unblocks the signals we handle that this thread blocks, and blocks
+ * again those we unblocked whose handler is gone. */
+static void update_dispatcher_mask(void)
+{
+    unsigned generation = atomic_load(&mask_generation);
+    if (generation == dispatcher_generation) {
+        return;
+    }
+    bool wanted[NSIG];
+    pthread_mutex_lock(&install_lock);
+    generation = atomic_load(&mask_generation);
+    memcpy(wanted, installed, sizeof wanted);
+    pthread_mutex_unlock(&install_lock);
+
+    sigset_t current, unblock, reblock;
+    pthread_sigmask(SIG_BLOCK, NULL, &current);
+    sigemptyset(&unblock);
+    sigemptyset(&reblock);
+    for (int signo = 1; signo < NSIG; signo++) {
+        if (wanted[signo] && sigismember(&current, signo) == 1) {
+            sigaddset(&unblock, signo);
+            unblocked_by_us[signo] = true;
+        } else if (!wanted[signo] && unblocked_by_us[signo]) {
+            sigaddset(&reblock, signo);
+            unblocked_by_us[signo] = false;
+        }
+    }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    pthread_sigmask(SIG_BLOCK, &reblock, NULL);
+    dispatcher_generation = generation;
+}
+
 int sb_platform_wait(void)
 {
+    update_dispatcher_mask();
     return sb_wakeup_wait();
 }
 
