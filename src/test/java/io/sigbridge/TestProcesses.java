@@ -209,6 +209,29 @@ public final class TestProcesses {
         }
     }
 
+    /**
+     * Waits (bounded) until the dispatcher has handed over every event captured so far: it raises
+     * WINCH (harmless: ignored by default) at a subscription and waits for that very event, which
+     * the dispatcher reaches only after everything before it in the ring. Tests that flood a
+     * signal call it so that stragglers cannot reach the next test's handlers.
+     */
+    public static void awaitDispatcherCaughtUp() throws InterruptedException {
+        try (SignalSubscription barrier = Signals.subscribe(Signal.WINCH)) {
+            Signals.raise(Signal.WINCH);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            for (;;) {
+                SignalEvent e = barrier.poll(java.time.Duration.ofNanos(
+                        Math.max(1, deadline - System.nanoTime())));
+                if (e == null) {
+                    fail("the dispatcher did not reach a raised WINCH within " + WAIT_SECONDS + " s");
+                }
+                if (e.senderPid().orElse(-1) == ourPid()) {
+                    return; // ours: raise(3) is the only sender with our pid here
+                }
+            }
+        }
+    }
+
     /** The readable text of a sequence of numbers, for failure messages. */
     static String describe(int[] values, int around) {
         int from = Math.max(0, around - 5);
