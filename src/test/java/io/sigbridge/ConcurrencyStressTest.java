@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Eight threads install and remove WINCH handlers and subscriptions as fast as they can while
  * another process floods WINCH, and a second process floods USR1 at one long-lived
  * registration. Nothing may throw, everything must finish, both signals must be received, the
- * accounting must hold, and WINCH must end up with exactly the disposition it started with.
+ * accounting must hold, sigbridge's handler must be installed whenever a thread holds an open
+ * registration, and WINCH must end up with exactly the disposition it started with.
  */
 class ConcurrencyStressTest {
     private static final int THREADS = 8;
@@ -54,6 +55,7 @@ class ConcurrencyStressTest {
                                 || usr1Flood.process().isAlive(); i++) {
                             if (subscriber) {
                                 try (SignalSubscription sub = Signals.subscribe(4, Signal.WINCH)) {
+                                    assertInstalled("an open subscription");
                                     for (SignalEvent e; (e = sub.poll(Duration.ZERO)) != null;) {
                                         winchSeen.addAndGet(1 + e.coalesced());
                                     }
@@ -62,6 +64,7 @@ class ConcurrencyStressTest {
                                 Registration r = Signals.handle(Signal.WINCH,
                                         e -> winchSeen.addAndGet(1 + e.coalesced()));
                                 assertTrue(r.isActive());
+                                assertInstalled("an active registration");
                                 r.close();
                                 r.close();
                             }
@@ -115,6 +118,13 @@ class ConcurrencyStressTest {
             // the floods are over (waited for, or killed by close): no USR1 can still come
             SenderIdentityTest.closeWhenQuiet(usr1Handler, Signal.USR1);
         }
+    }
+
+    /** While any registration of WINCH is open, sigbridge's handler must be the one installed. */
+    private static void assertInstalled(String holder) {
+        int d = NativeSignals.disposition(Signal.WINCH.number());
+        assertEquals(NativeSignals.DISPOSITION_SIGBRIDGE, d, "WINCH disposition while " + holder
+                + " holds it");
     }
 
     private static long sentBy(String report) {

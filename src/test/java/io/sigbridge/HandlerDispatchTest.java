@@ -37,6 +37,8 @@ class HandlerDispatchTest {
         Signals.stats(SIG); // loads the library and starts the dispatcher
         originalHandler = NativeSignals.handlerAddress(SIG.number());
         originalDisposition = NativeSignals.disposition(SIG.number());
+        assertNotEquals(NativeSignals.DISPOSITION_SIGBRIDGE, originalDisposition,
+                "nothing is registered for WINCH, yet sigbridge's handler is installed");
     }
 
     @AfterEach
@@ -151,6 +153,25 @@ class HandlerDispatchTest {
             executor.shutdownNow();
             assertTrue(executor.awaitTermination(TestProcesses.WAIT_SECONDS, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void aHandlerMayCloseItsOwnRegistration() throws Exception {
+        List<String> journal = new CopyOnWriteArrayList<>();
+        Recorder witness = new Recorder("witness", journal);
+        Registration[] self = new Registration[1];
+        AtomicInteger calls = new AtomicInteger();
+        self[0] = register(e -> {
+            calls.incrementAndGet();
+            self[0].close(); // on the dispatcher thread, in the middle of a dispatch
+        });
+        register(witness);
+        Signals.raise(SIG);
+        witness.next();
+        assertFalse(self[0].isActive());
+        Signals.raise(SIG);
+        witness.next();
+        assertEquals(1, calls.get(), "a handler that closed itself was called again");
     }
 
     @Test

@@ -96,6 +96,13 @@ class ReservedAndBadInputTest {
         assertThrows(IllegalArgumentException.class, () -> Signal.named("RTMAX+1"));
         assertThrows(IllegalArgumentException.class, () -> Signal.named("RTMIN-1"));
         assertThrows(IllegalArgumentException.class, () -> Signal.realtime(-1));
+        // glibc keeps the first kernel real-time signals (32, 33 on Linux) for itself
+        int rtmin = Signal.realtime(0).number();
+        assertTrue(rtmin > 31, "RTMIN " + rtmin);
+        for (int n = 32; n < rtmin; n++) {
+            final int number = n;
+            assertThrows(IllegalArgumentException.class, () -> Signal.ofNumber(number), "number " + n);
+        }
     }
 
     @Test
