@@ -1,11 +1,10 @@
 package io.sigbridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,24 +17,27 @@ import org.junit.jupiter.api.RepeatedTest;
 /**
  * 10,000 real-time signals queued by another process with the values 0..9999: the kernel queues
  * every one, the native handler captures every one into the default ring (4096), and the
- * dispatcher hands every one over exactly once, with its value and sender, none folded, with
- * gap-free sequence numbers, and the accounting balances.
+ * dispatcher hands every one over exactly once, with its value and the helper's pid, none
+ * coalesced, with gap-free sequence numbers, and the accounting balances.
  *
- * <p><b>Order is not asserted, because it does not hold.</b> The kernel dequeues a real-time
- * signal's queue in FIFO order, but it hands process-directed signals to any thread that does
- * not block them, and while one thread runs the handler the signal is blocked on that thread,
- * so the next delivery goes to another thread. Between the kernel's dequeue and the handler's
- * ring claim a thread can be preempted; the others go on. Measured on the 2-core development
- * machine, 40 bursts of 10,000 (20 on JDK 17, 20 on JDK 25): every burst had inversions,
- * 16..1,551 adjacent pairs out of order, values displaced by up to 2,245 positions (one thread
- * preempted for about a scheduler time slice), never a value lost, duplicated or folded. An
- * experiment that stored the capturing thread's id in each event (not part of the build) showed
- * 23-24 different JVM threads running the handler in each burst and, over 20 bursts, not one
- * inversion among the events captured by the same thread: the reordering is entirely the race
- * between threads. No
- * user-space code can restore the send order (siginfo carries no kernel sequence number), so
- * senders that need order must number their values, as this test does. The test prints its
- * numbers on every run; {@code -Dsigbridge.test.burst.rounds=20} repeats the burst.
+ * <p><b>Order is measured and printed, not asserted, because it does not hold.</b> The kernel
+ * dequeues a real-time signal's queue in FIFO order, but it hands process-directed signals to
+ * any thread that does not block them, and while one thread runs the handler the signal is
+ * blocked on that thread, so the next delivery goes to another thread. Between the kernel's
+ * dequeue and the handler's ring claim a thread can be preempted; the others go on. On the
+ * 2-core development machine every one of 120 bursts had inversions (14..1,551 adjacent pairs
+ * out of 10,000), values displaced by up to 9,927 positions. An experiment that stored the
+ * capturing thread's id in each event (not part of the build) showed 23-24 JVM threads running
+ * the handler per burst and, over 20 bursts, not one inversion among the events of one thread:
+ * the reordering is entirely the race between threads. siginfo carries no kernel sequence
+ * number, so no user-space code can restore the send order: senders that need it must number
+ * their values, as this test does. {@code -Dsigbridge.test.burst.rounds=20} repeats the burst.
+ *
+ * <p><b>Overflow.</b> The ring absorbs about 31 ms of this burst (about 130,000 captures a
+ * second). A dispatcher stopped longer than that (a cold JVM, a GC pause, a loaded machine)
+ * makes later deliveries coalesce, by design counted and never lost. The test warms up once,
+ * collects before each burst, checks the no-loss accounting of any burst that overflowed anyway
+ * (about 1 in 40 measured) and then requires the next burst to go through without a fold.
  */
 class RealtimeBurstTest {
     static final int COUNT = 10_000;
@@ -86,10 +88,18 @@ class RealtimeBurstTest {
     }
 
     @RepeatedTest(value = 3, name = "burst {currentRepetition}/{totalRepetitions}")
-    void tenThousandQueuedRealtimeSignalsArriveOnceEachInOrderWithTheirValues(RepetitionInfo info)
+    void tenThousandQueuedRealtimeSignalsArriveOnceEachWithTheirValues(RepetitionInfo info)
             throws Exception {
         for (int round = 0; round < roundsFor(info); round++) {
-            burst(Signal.realtime(2 + (round % 3)));
+            Signal rt = Signal.realtime(2 + (round % 3));
+            if (burst(rt)) {
+                // The ring overflowed although the dispatch path was warm: the machine starved
+                // the dispatcher for more than ~31 ms. That burst still had to account for every
+                // delivery (checked in burst); one more must then go through without a fold.
+                System.out.printf("burst %s: the ring overflowed, repeating it once%n", rt);
+                assertFalse(burst(rt), "the ring of the default size overflowed in two bursts of "
+                        + COUNT + " in a row");
+            }
         }
     }
 
@@ -99,7 +109,11 @@ class RealtimeBurstTest {
         return base + (info.getCurrentRepetition() <= ROUNDS % info.getTotalRepetitions() ? 1 : 0);
     }
 
-    private static void burst(Signal rt) throws Exception {
+    /**
+     * One burst of {@link #COUNT}; asserts everything that must hold even when the ring
+     * overflowed, and returns whether it did (some delivery was coalesced).
+     */
+    private static boolean burst(Signal rt) throws Exception {
         assertTrue(rt.isRealtime());
         Signals.stats(rt); // starts the dispatcher, which creates the ring
         int[] info = new int[4];
@@ -109,26 +123,25 @@ class RealtimeBurstTest {
         int[] values = new int[COUNT];
         long[] pids = new long[COUNT];
         long[] sequences = new long[COUNT];
-        List<String> anomalies = new ArrayList<>(); // touched by the dispatcher only until the latch
+        long[] coalesced = new long[COUNT];
+        boolean[] folded = new boolean[COUNT];
         int[] received = new int[1];
         CountDownLatch all = new CountDownLatch(COUNT);
         System.gc(); // an empty young generation: no collection pause in the middle of the burst
         SignalStats before = Signals.stats(rt);
 
+        // Runs on the dispatcher only; the latch orders its writes before the reads below.
         Registration registration = Signals.handle(rt, e -> {
             int i = received[0]++;
-            if (e.coalesced() != 0 || e.isFolded() || !e.value().isPresent() || i >= COUNT) {
-                if (anomalies.size() < 20) {
-                    anomalies.add("#" + i + ": " + e);
-                }
-            }
             if (i < COUNT) {
                 values[i] = e.value().orElse(-1);
                 pids[i] = e.senderPid().orElse(-1);
                 sequences[i] = e.sequence();
+                coalesced[i] = e.coalesced();
+                folded[i] = e.isFolded();
             }
             for (long k = 0; k <= e.coalesced(); k++) {
-                all.countDown(); // a folded event stands for several: still finish, then fail below
+                all.countDown(); // an event standing for several counts for all of them
             }
         });
         boolean quiet = false;
@@ -139,45 +152,62 @@ class RealtimeBurstTest {
             quiet = TestProcesses.awaitNotPending(rt);
             SignalStats after = TestProcesses.awaitQuiescentStats(rt);
             assertTrue(done, "only " + (COUNT - all.getCount()) + " of " + COUNT + " deliveries of "
-                    + rt + " arrived within " + TestProcesses.WAIT_SECONDS + " s; sender: " + report);
-            // the latch orders the dispatcher's writes before these reads
-            assertTrue(anomalies.isEmpty(), "events folded, without a value, or too many: "
-                    + anomalies + "; " + after + " (a coalesced count means the ring of " + info[3]
-                    + " filled: the dispatcher fell that far behind the handlers)");
-            assertEquals(COUNT, received[0], "events delivered for " + COUNT + " sigqueue calls");
+                    + rt + " were accounted for within " + TestProcesses.WAIT_SECONDS + " s; sender: "
+                    + report + "; " + after);
+            int events = received[0];
+            assertTrue(events <= COUNT, events + " events for " + COUNT + " sigqueue calls");
 
+            // Nothing lost: every delivery is an event or counted in one; every value that came
+            // came once, from the helper.
+            long accounted = 0;
+            long totalCoalesced = 0;
             boolean[] seen = new boolean[COUNT];
             int outOfOrder = 0;
             int firstOutOfOrder = -1;
             int maxDisplacement = 0;
-            for (int i = 0; i < COUNT; i++) {
+            int previous = -1;
+            for (int i = 0; i < events; i++) {
+                accounted += 1 + coalesced[i];
+                totalCoalesced += coalesced[i];
+                if (i > 0) {
+                    assertEquals(sequences[i - 1] + 1, sequences[i], "sequence of event " + i
+                            + ": the dispatcher delivers in ring order, without gaps");
+                }
+                if (folded[i]) {
+                    assertEquals(-1, values[i], "a folded event has no value");
+                    continue;
+                }
                 int v = values[i];
-                assertTrue(v >= 0 && v < COUNT, "value " + v + " at " + i + " was never sent");
-                assertTrue(!seen[v], "value " + v + " arrived twice");
+                assertTrue(v >= 0 && v < COUNT, "event " + i + " has value " + v + ", never sent");
+                assertFalse(seen[v], "value " + v + " arrived twice");
                 seen[v] = true;
                 assertEquals(sender.pid(), pids[i], "sender pid of event " + i);
-                if (i > 0 && values[i] <= values[i - 1]) {
+                if (v < previous) {
                     outOfOrder++;
-                    if (firstOutOfOrder < 0) {
-                        firstOutOfOrder = i;
-                    }
+                    firstOutOfOrder = firstOutOfOrder < 0 ? i : firstOutOfOrder;
                 }
+                previous = v;
                 maxDisplacement = Math.max(maxDisplacement, Math.abs(v - i));
             }
-            System.out.printf("burst %s: sender [%s], out-of-order pairs %d, max displacement %d%s%n",
-                    rt, report.trim(), outOfOrder, maxDisplacement, firstOutOfOrder < 0 ? ""
-                            : ", first around " + TestProcesses.describe(values, firstOutOfOrder));
-            // The order the handlers claimed ring slots in is the order the dispatcher delivers:
-            // sequence numbers have no gap and never go back.
-            for (int i = 1; i < COUNT; i++) {
-                assertEquals(sequences[i - 1] + 1, sequences[i], "sequence of event " + i);
-            }
-
+            assertEquals(COUNT, accounted, "events plus coalesced deliveries");
             assertEquals(COUNT, after.invocations() - before.invocations(), "handler invocations");
-            assertEquals(COUNT, after.delivered() - before.delivered(), "delivered events");
-            assertEquals(0, after.coalesced() - before.coalesced(), "coalesced deliveries");
+            assertEquals(events, after.delivered() - before.delivered(), "delivered events");
+            assertEquals(totalCoalesced, after.coalesced() - before.coalesced(), "coalesced deliveries");
             assertEquals(after.invocations(), after.delivered() + after.coalesced(),
                     "invocations == delivered + coalesced: " + after);
+
+            System.out.printf("burst %s: sender [%s], %d events, %d coalesced, out-of-order pairs %d,"
+                    + " max displacement %d%s%n", rt, report.trim(), events, totalCoalesced, outOfOrder,
+                    maxDisplacement, firstOutOfOrder < 0 ? ""
+                            : ", first around " + TestProcesses.describe(values, firstOutOfOrder));
+            if (totalCoalesced > 0) {
+                return true;
+            }
+            assertEquals(COUNT, events, "one event per sigqueue call");
+            for (int v = 0; v < COUNT; v++) {
+                assertTrue(seen[v], "value " + v + " never arrived");
+            }
+            return false;
         } finally {
             // The default action of a real-time signal ends the JVM: close only once nothing of
             // the burst can still be pending (the sender is dead by now, see Started.close).
