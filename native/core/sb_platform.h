@@ -37,6 +37,13 @@ int sb_platform_uninstall(int signo, int *outcome);
 int sb_platform_disposition(int signo);
 uintptr_t sb_platform_handler_address(int signo);
 
+/* Declares the calling thread the one consumer (the JVM's dispatcher) of a process whose other
+ * threads take signals, and brings its signal mask up to date: every signal sigbridge has
+ * installed is kept blocked on it (and unblocked again once uninstalled), so that a flood of a
+ * signal cannot keep the consumer running handlers instead of draining the ring. The JNI layer
+ * calls it before every drain and wait; a single-threaded program (the C tests) must not. */
+void sb_platform_consumer_refresh(void);
+
 /* Blocks the calling (dispatcher) thread until a handler may have captured
  * something. Spurious returns are allowed: the caller drains and comes back. */
 int sb_platform_wait(void);

@@ -14,9 +14,14 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 
 #include "../core/sb_core.h"
 #include "sb_wakeup.h"
@@ -28,6 +33,18 @@
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous_action[NSIG];
 static bool installed[NSIG];
+static sigset_t installed_set; /* the same as installed[], for the consumer's mask */
+static bool installed_set_ready;
+
+/* The consumer thread (sb_platform_consumer_refresh): signals we installed are kept blocked on
+ * it, so that it drains the ring instead of running handlers. Bit signo-1 of consumer_blocked:
+ * blocked on the consumer by us (and so ours to unblock). */
+static atomic_bool consumer_known;
+static pthread_t consumer_thread;
+static _Atomic(long) consumer_tid; /* Linux: the consumer's kernel thread id, for the handler */
+static _Atomic(uint64_t) consumer_blocked;
+#define MASKABLE(signo) ((signo) >= 1 && (signo) <= 64)
+#define BIT(signo) (UINT64_C(1) << ((signo) - 1))
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -48,8 +65,20 @@ static bool carries_value(const siginfo_t *info)
 
 static void on_signal(int signo, siginfo_t *info, void *context)
 {
-    (void)context;
     int saved_errno = errno;
+#if defined(__linux__)
+    /* On the consumer thread (it had not blocked this signal yet: installed after its last
+     * refresh): block the signal there from the return of this handler on. Otherwise, while
+     * the process's queue of this signal is not empty, the kernel hands the next one to this
+     * thread on every return from the handler and the consumer never drains the ring. */
+    long consumer = atomic_load_explicit(&consumer_tid, memory_order_relaxed);
+    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == syscall(SYS_gettid)) {
+        sigaddset(&((ucontext_t *)context)->uc_sigmask, signo);
+        atomic_fetch_or_explicit(&consumer_blocked, BIT(signo), memory_order_relaxed);
+    }
+#else
+    (void)context;
+#endif
     sb_event event = {0};
     event.signo = signo;
     event.source = SB_SOURCE_SIGNAL;
@@ -83,6 +112,12 @@ static bool is_ours(const struct sigaction *action)
 
 int sb_platform_init(uint32_t ring_capacity)
 {
+    pthread_mutex_lock(&install_lock);
+    if (!installed_set_ready) {
+        sigemptyset(&installed_set);
+        installed_set_ready = true;
+    }
+    pthread_mutex_unlock(&install_lock);
     int rc = sb_core_init(ring_capacity);
     return rc != 0 ? rc : sb_wakeup_init();
 }
@@ -120,6 +155,7 @@ int sb_platform_install(int signo)
         sigemptyset(&action.sa_mask);
         if (sigaction(signo, &action, &previous_action[signo]) == 0) {
             installed[signo] = true;
+            sigaddset(&installed_set, signo);
         } else {
             rc = errno;
         }
@@ -143,12 +179,14 @@ int sb_platform_uninstall(int signo, int *outcome)
         } else if (is_ours(&current)) {
             if (sigaction(signo, &previous_action[signo], NULL) == 0) {
                 installed[signo] = false;
+                sigdelset(&installed_set, signo);
                 *outcome = SB_UNINSTALL_RESTORED;
             } else {
                 rc = errno;
             }
         } else {
             installed[signo] = false;
+            sigdelset(&installed_set, signo);
             *outcome = SB_UNINSTALL_LEFT_THEIRS;
         }
     }
@@ -189,6 +227,54 @@ uintptr_t sb_platform_handler_address(int signo)
     }
     return (current.sa_flags & SA_SIGINFO) ? (uintptr_t)current.sa_sigaction
                                            : (uintptr_t)current.sa_handler;
+}
+
+static bool on_consumer_thread(void)
+{
+    return atomic_load(&consumer_known) && pthread_equal(pthread_self(), consumer_thread);
+}
+
+void sb_platform_consumer_refresh(void)
+{
+    if (!on_consumer_thread()) {
+        consumer_thread = pthread_self();
+        atomic_store(&consumer_known, true);
+#if defined(__linux__)
+        atomic_store(&consumer_tid, (long)syscall(SYS_gettid));
+#endif
+    }
+    sigset_t want, current, block, unblock;
+    pthread_mutex_lock(&install_lock);
+    want = installed_set;
+    pthread_mutex_unlock(&install_lock);
+    if (pthread_sigmask(SIG_BLOCK, NULL, &current) != 0) {
+        return;
+    }
+    sigemptyset(&block);
+    sigemptyset(&unblock);
+    bool blocking = false, unblocking = false;
+    for (int signo = 1; signo < NSIG && MASKABLE(signo); signo++) {
+        bool wanted = sigismember(&want, signo) == 1;
+        bool blocked = sigismember(&current, signo) == 1;
+        uint64_t ours = atomic_load(&consumer_blocked) & BIT(signo);
+        if (wanted && !blocked) {
+            sigaddset(&block, signo);
+            blocking = true;
+            atomic_fetch_or(&consumer_blocked, BIT(signo));
+        } else if (!wanted && blocked && ours) {
+            sigaddset(&unblock, signo);
+            unblocking = true;
+            atomic_fetch_and(&consumer_blocked, ~BIT(signo));
+        } else if (!blocked && ours) {
+            atomic_fetch_and(&consumer_blocked, ~BIT(signo)); /* someone unblocked it: not ours */
+        }
+    }
+    if (blocking) {
+        pthread_sigmask(SIG_BLOCK, &block, NULL);
+    }
+    if (unblocking) {
+        pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    }
 }
 
 int sb_platform_wait(void)
@@ -301,7 +387,20 @@ int sb_platform_raise(int signo)
     if (!valid_signal(signo)) {
         return EINVAL;
     }
-    return raise(signo) == 0 ? 0 : errno;
+    /* raise(3) targets the calling thread: on the consumer, where we keep our signals blocked
+     * (a handler that raises), unblock it for the call so that it is delivered now. */
+    sigset_t only, previous;
+    bool unblocked = false;
+    if (MASKABLE(signo) && (atomic_load(&consumer_blocked) & BIT(signo)) && on_consumer_thread()) {
+        sigemptyset(&only);
+        sigaddset(&only, signo);
+        unblocked = pthread_sigmask(SIG_UNBLOCK, &only, &previous) == 0;
+    }
+    int rc = raise(signo) == 0 ? 0 : errno;
+    if (unblocked) {
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    }
+    return rc;
 }
 
 int sb_platform_kill(int64_t pid, int signo)

@@ -3,6 +3,9 @@
  * spurious wake-ups. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -169,6 +172,56 @@ static void spurious_wake_ups_are_harmless(void)
     CHECK_EQ(0, sb_core_drain(none, 4));
 }
 
+/* The consumer of a multi-threaded process keeps the installed signals blocked on its own
+ * thread, so that other threads take them (and it drains instead of running handlers). */
+static sb_event consumer_events[3];
+static atomic_int consumer_blocked_usr1 = -1;
+
+static void *consumer_main(void *arg)
+{
+    (void)arg;
+    sb_platform_consumer_refresh();
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, NULL, &mask);
+    atomic_store(&consumer_blocked_usr1, sigismember(&mask, SIGUSR1));
+    uint32_t got = 0;
+    while (got < 3) { /* collect(), with a refresh before every drain as the JNI layer does */
+        sb_event batch[16];
+        sb_platform_consumer_refresh();
+        uint32_t n = sb_core_drain(batch, 16);
+        if (n == 0) {
+            CHECK_EQ(0, sb_platform_wait());
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (batch[i].signo == SIGUSR1 && got < 3) {
+                consumer_events[got++] = batch[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static void the_consumer_thread_blocks_installed_signals(void)
+{
+    CHECK_EQ(0, sb_platform_install(SIGUSR1));
+    pthread_t consumer;
+    CHECK_EQ(0, pthread_create(&consumer, NULL, consumer_main, NULL));
+    while (atomic_load(&consumer_blocked_usr1) < 0) {
+        sched_yield(); /* until the consumer has refreshed its mask */
+    }
+    CHECK_EQ(1, atomic_load(&consumer_blocked_usr1));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(0, sb_platform_kill(getpid(), SIGUSR1)); /* to the process: this thread takes it */
+    }
+    CHECK_EQ(0, pthread_join(consumer, NULL));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(getpid(), consumer_events[i].pid);
+        CHECK_EQ(SI_USER, consumer_events[i].code);
+    }
+    CHECK_EQ(0, sb_platform_raise(SIGUSR1)); /* on a thread that is not the consumer: as before */
+}
+
 static void bad_targets_are_refused(void)
 {
     CHECK_EQ(EINVAL, sb_platform_kill(0, SIGUSR1));
@@ -190,5 +243,6 @@ int main(void)
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
     RUN(bad_targets_are_refused);
+    RUN(the_consumer_thread_blocks_installed_signals); /* last: it makes a consumer thread */
     return 0;
 }
