@@ -174,6 +174,56 @@ class HandlerDispatchTest {
         assertEquals(1, calls.get(), "a handler that closed itself was called again");
     }
 
+    /**
+     * The dispatcher keeps the signals it serves blocked on its own thread: otherwise, during a
+     * flood, the kernel hands it one delivery after the other and it never drains the ring (in
+     * 10,000-signal bursts it ran up to 3,843 of the handlers itself, and the ring overflowed).
+     */
+    @Test
+    void theDispatcherThreadBlocksTheSignalsItServesAndReleasesThemAfterClose() throws Exception {
+        Signal rt = Signal.realtime(9);
+        java.nio.file.Path task = TestProcesses.dispatcherTask();
+        assertFalse(TestProcesses.taskMaskHas(task, "SigBlk", rt), rt + " blocked before any registration");
+        SignalSubscription sub = Signals.subscribe(rt);
+        try {
+            TestProcesses.awaitDispatcherCaughtUp(); // it has drained since the install
+            assertTrue(TestProcesses.taskMaskHas(task, "SigBlk", rt),
+                    "the dispatcher does not block " + rt + " while serving it");
+            assertFalse(TestProcesses.taskMaskHas(task, "SigBlk", Signal.USR1), "USR1 is not ours now");
+            Signals.send(TestProcesses.ourPid(), rt, 5);
+            assertEquals(5, sub.poll(java.time.Duration.ofSeconds(TestProcesses.WAIT_SECONDS))
+                    .value().orElse(-1), "other threads take it");
+        } finally {
+            SenderIdentityTest.closeWhenQuiet(sub, rt);
+        }
+        TestProcesses.awaitDispatcherCaughtUp(); // it wakes, and releases what it no longer serves
+        assertFalse(TestProcesses.taskMaskHas(task, "SigBlk", rt), rt + " still blocked after close");
+    }
+
+    /** raise(3) from a handler targets the dispatcher thread itself, where the signal is blocked. */
+    @Test
+    void aHandlerMayRaiseASignalThatSigbridgeServes() throws Exception {
+        Signal rt = Signal.realtime(10);
+        java.nio.file.Path task = TestProcesses.dispatcherTask();
+        SignalSubscription sub = Signals.subscribe(rt);
+        List<String> journal = new CopyOnWriteArrayList<>();
+        Recorder witness = new Recorder("witness", journal);
+        try {
+            register(e -> Signals.raise(rt));
+            register(witness);
+            Signals.raise(SIG);
+            witness.next();
+            SignalEvent raised = sub.poll(java.time.Duration.ofSeconds(TestProcesses.WAIT_SECONDS));
+            assertTrue(raised != null, rt + " raised by a handler never arrived; pending on the"
+                    + " dispatcher: " + TestProcesses.taskMaskHas(task, "SigPnd", rt));
+            assertEquals(TestProcesses.ourPid(), raised.senderPid().orElse(-1));
+        } finally {
+            assertFalse(TestProcesses.taskMaskHas(task, "SigPnd", rt), rt + " is stuck pending on the"
+                    + " dispatcher thread: closing would let its default action end the JVM");
+            SenderIdentityTest.closeWhenQuiet(sub, rt);
+        }
+    }
+
     @Test
     void closingStopsCallsAndClosingTwiceIsHarmless() throws Exception {
         List<String> journal = new CopyOnWriteArrayList<>();

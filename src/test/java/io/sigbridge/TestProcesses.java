@@ -171,6 +171,37 @@ public final class TestProcesses {
         throw new IllegalStateException("no ShdPnd line in /proc/self/status");
     }
 
+    /** {@code /proc/self/task/TID} of the dispatcher thread (its name, cut to 15 characters). */
+    public static Path dispatcherTask() throws IOException {
+        Signals.stats(Signal.WINCH); // the dispatcher runs
+        String comm = "sigbridge-dispatch".substring(0, 15);
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            List<Path> found = tasks.filter(t -> comm.equals(readQuietly(t.resolve("comm")).trim()))
+                    .collect(java.util.stream.Collectors.toList());
+            assertEquals(1, found.size(), "threads named " + comm + ": " + found);
+            return found.get(0);
+        }
+    }
+
+    /** Whether {@code signal} is in a task's mask ({@code SigBlk}) or pending on it ({@code SigPnd}). */
+    public static boolean taskMaskHas(Path task, String field, Signal signal) throws IOException {
+        for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith(field + ":")) {
+                return new BigInteger(line.substring(field.length() + 1).trim(), 16)
+                        .testBit(signal.number() - 1);
+            }
+        }
+        throw new IllegalStateException("no " + field + " in " + task.resolve("status"));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return ""; // the thread ended meanwhile
+        }
+    }
+
     /**
      * Waits (bounded) until no delivery of {@code signal} is pending for this process any more,
      * so that closing its last registration cannot let a straggler hit the default action (which
