@@ -193,10 +193,11 @@ class ReservedAndBadInputTest {
         try {
             String output;
             int status;
-            try (TestProcesses.Started child = TestProcesses.start(List.of("runuser", "-u", "nobody", "--",
-                    TestProcesses.javaExecutable(), "-Djava.io.tmpdir=" + temp.resolve("tmp"),
-                    "-cp", classes.toString(), "io.sigbridge.internal.cli.Main", "send",
-                    Long.toString(TestProcesses.ourPid()), "USR1"))) {
+            List<String> command = new ArrayList<>(List.of("runuser", "-u", "nobody", "--"));
+            command.addAll(TestProcesses.javaCommand());
+            command.addAll(List.of("-Djava.io.tmpdir=" + temp.resolve("tmp"), "-cp", classes.toString(),
+                    "io.sigbridge.internal.cli.Main", "send", Long.toString(TestProcesses.ourPid()), "USR1"));
+            try (TestProcesses.Started child = TestProcesses.start(command)) {
                 status = child.waitForExit();
                 output = child.output();
             }

@@ -128,6 +128,8 @@ public final class TestProcesses {
 
         @Override
         public void close() {
+            // runuser and sh start children of their own: end those too
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
                 process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -150,6 +152,11 @@ public final class TestProcesses {
     /** The path of {@code java} of the JVM running the tests. */
     public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code java --enable-native-access=ALL-UNNAMED} of this JVM, for a child JVM of the CLI. */
+    public static List<String> javaCommand() {
+        return List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED");
     }
 
     /**

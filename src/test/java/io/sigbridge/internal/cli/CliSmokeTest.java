@@ -79,9 +79,10 @@ class CliSmokeTest {
      */
     @Test
     void watchPrintsTheSendersPidAndCommand() throws Exception {
-        try (TestProcesses.Started watch = TestProcesses.start(List.of(TestProcesses.javaExecutable(),
-                "-cp", TestProcesses.classes().toString(), "io.sigbridge.internal.cli.Main",
-                "watch", "--for", "2s", "USR1"))) {
+        List<String> watchCommand = new java.util.ArrayList<>(TestProcesses.javaCommand());
+        watchCommand.addAll(List.of("-cp", TestProcesses.classes().toString(), "io.sigbridge.internal.cli.Main",
+                "watch", "--for", "2s", "USR1"));
+        try (TestProcesses.Started watch = TestProcesses.start(watchCommand)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestProcesses.WAIT_SECONDS);
             while (!watch.output().contains("watching pid " + watch.pid())) {
                 if (!watch.process().isAlive() || System.nanoTime() > deadline) {
