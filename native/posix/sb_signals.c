@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,30 +35,38 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous_action[NSIG];
 static bool installed[NSIG];
 
+/*
+ * The consumer (the dispatcher thread, which calls sb_platform_consumer_refresh before every
+ * drain) manages its own signal mask for the signals we install:
+ * - It keeps them blocked on itself, so the kernel hands process-directed deliveries to other
+ *   threads: during a flood a thread that returns from a handler is given the next pending
+ *   signal at once, and a consumer caught that way ran handlers instead of draining the ring
+ *   (up to 3,843 of a 10,000-signal burst). A last gasp (ABRT) must not land on it either: it
+ *   could not wait for Java there.
+ * - Except a signal it finds blocked already, not by us: then every thread probably blocks it
+ *   (a JDK before 20 starts child processes with the spawning thread's mask, in which HotSpot
+ *   blocks QUIT, JDK-8234262), and a process-directed one would stay pending forever. The
+ *   consumer unblocks that one and takes it itself.
+ * On uninstall it undoes what it did. `mask_generation` (bumped under install_lock) tells it
+ * the installed set changed; the bit masks (bit signo-1) are read by the handler too.
+ */
+static atomic_bool consumer_known;
+static pthread_t consumer_thread;
+static _Atomic(long) consumer_tid; /* Linux: the consumer's kernel thread id, for the handler */
+static _Atomic(uint64_t) consumer_blocked; /* blocked on the consumer by us */
+static _Atomic(uint64_t) consumer_takes;   /* found blocked, unblocked by us: the consumer takes it */
+static atomic_uint mask_generation;
+static unsigned consumer_generation;
+#define MASKABLE(signo) ((signo) >= 1 && (signo) <= 64)
+#define BIT(signo) (UINT64_C(1) << ((signo) - 1))
+
 /* Last-gasp state, read in signal context: atomics only. */
 static atomic_int sync_enabled[NSIG];
 static _Atomic(uint64_t) sync_issued[NSIG];
 static _Atomic(uint64_t) sync_completed[NSIG];
 static atomic_int sync_grace_millis = 3000;
-static atomic_bool dispatcher_known;
-static pthread_t dispatcher_thread;
 
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
-
-/* A process-directed signal that every thread blocks stays pending forever: our handler never
- * runs. That happens for real: a JDK before 20 (JDK-8234262) starts its child processes with
- * the spawning Java thread's mask, in which HotSpot blocks QUIT, so a child run with -Xrs
- * never gets QUIT. The dispatcher thread therefore unblocks, for itself only, every signal we
- * handle, and blocks again on uninstall those that were blocked before. `mask_generation`
- * (bumped under install_lock) tells it the set changed; the other fields are its own. */
-static atomic_uint mask_generation;
-static unsigned dispatcher_generation;
-static bool unblocked_by_us[NSIG];
-/* The reverse for last gasps: a process-directed ABRT (kill -ABRT) that the kernel handed to
- * the dispatcher thread could not wait for Java there, so the dispatcher blocks the signals in
- * synchronous mode and the kernel picks another thread. abort() on the dispatcher itself still
- * works: it unblocks SIGABRT before it raises. */
-static bool blocked_by_us[NSIG];
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -103,6 +111,23 @@ static void on_signal(int signo, siginfo_t *info, void *context)
         event.flags |= SB_EVENT_SYNC;
         event.ticket = atomic_fetch_add(&sync_issued[signo], 1) + 1;
     }
+#if defined(__linux__)
+    /* On the consumer thread (it had not blocked this signal yet: installed after its last
+     * refresh): block the signal there from the return of this handler on. Otherwise, while
+     * the process's queue of this signal is not empty, the kernel hands the next one to this
+     * thread on every return from the handler and the consumer never drains the ring. Not for
+     * a signal the consumer takes on purpose (blocked everywhere else), and not for a last
+     * gasp: that one re-raises the signal to end the process as soon as the handler returns
+     * (abort() on the consumer, blocked there, would end in abort's fallback crash). */
+    long consumer = atomic_load_explicit(&consumer_tid, memory_order_relaxed);
+    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == syscall(SYS_gettid) &&
+        !sync && !(atomic_load_explicit(&consumer_takes, memory_order_relaxed) & BIT(signo))) {
+        sigaddset(&((ucontext_t *)context)->uc_sigmask, signo);
+        atomic_fetch_or_explicit(&consumer_blocked, BIT(signo), memory_order_relaxed);
+    }
+#else
+    (void)context;
+#endif
     if (info != NULL) {
         event.code = info->si_code;
         if (sent_by_a_process(signo, info)) {
@@ -179,7 +204,7 @@ int sb_platform_install(int signo)
     }
     pthread_mutex_unlock(&install_lock);
     if (rc == 0) {
-        sb_wakeup_signal(); /* the dispatcher unblocks the signal before it waits again */
+        sb_wakeup_signal(); /* the consumer updates its mask before it waits again */
     }
     return rc;
 }
@@ -254,54 +279,74 @@ uintptr_t sb_platform_handler_address(int signo)
                                            : (uintptr_t)current.sa_handler;
 }
 
-/* Dispatcher thread only: unblocks the signals we handle that this thread blocks, and blocks
- * again those we unblocked whose handler is gone. */
-static void update_dispatcher_mask(void)
+static bool on_consumer_thread(void)
 {
+    return atomic_load(&consumer_known) && pthread_equal(pthread_self(), consumer_thread);
+}
+
+void sb_platform_consumer_refresh(void)
+{
+    if (!on_consumer_thread()) {
+        /* A new consumer (the JVM has one; the C tests start several): manage its mask afresh. */
+        consumer_thread = pthread_self();
+        atomic_store(&consumer_blocked, 0);
+        atomic_store(&consumer_takes, 0);
+        consumer_generation = atomic_load(&mask_generation) - 1;
+#if defined(__linux__)
+        atomic_store(&consumer_tid, (long)syscall(SYS_gettid));
+#endif
+        atomic_store(&consumer_known, true);
+    }
     unsigned generation = atomic_load(&mask_generation);
-    if (generation == dispatcher_generation) {
-        return;
+    if (generation == consumer_generation) {
+        return; /* the common case: one atomic load before each drain */
     }
     bool wanted[NSIG];
-    bool last_gasp_signal[NSIG];
     pthread_mutex_lock(&install_lock);
     generation = atomic_load(&mask_generation);
     memcpy(wanted, installed, sizeof wanted);
-    for (int signo = 1; signo < NSIG; signo++) {
-        last_gasp_signal[signo] = atomic_load(&sync_enabled[signo]) != 0;
-    }
     pthread_mutex_unlock(&install_lock);
 
-    sigset_t current, unblock, block;
-    pthread_sigmask(SIG_BLOCK, NULL, &current);
-    sigemptyset(&unblock);
+    sigset_t current, block, unblock;
+    if (pthread_sigmask(SIG_BLOCK, NULL, &current) != 0) {
+        return;
+    }
     sigemptyset(&block);
-    for (int signo = 1; signo < NSIG; signo++) {
+    sigemptyset(&unblock);
+    for (int signo = 1; signo < NSIG && MASKABLE(signo); signo++) {
+        uint64_t bit = BIT(signo);
         bool blocked_now = sigismember(&current, signo) == 1;
-        if (wanted[signo] && last_gasp_signal[signo]) {
-            if (!blocked_now) {
-                sigaddset(&block, signo);
-                blocked_by_us[signo] = true;
+        bool ours_blocked = (atomic_load(&consumer_blocked) & bit) != 0;
+        bool ours_taken = (atomic_load(&consumer_takes) & bit) != 0;
+        if (wanted[signo]) {
+            if (ours_blocked || ours_taken) {
+                continue;
             }
-        } else if (blocked_by_us[signo]) {
-            sigaddset(&unblock, signo);
-            blocked_by_us[signo] = false;
-        } else if (wanted[signo] && blocked_now) {
-            sigaddset(&unblock, signo);
-            unblocked_by_us[signo] = true;
-        } else if (!wanted[signo] && unblocked_by_us[signo]) {
-            sigaddset(&block, signo);
-            unblocked_by_us[signo] = false;
+            if (blocked_now) {
+                sigaddset(&unblock, signo);
+                atomic_fetch_or(&consumer_takes, bit);
+            } else {
+                sigaddset(&block, signo);
+                atomic_fetch_or(&consumer_blocked, bit);
+            }
+        } else {
+            if (ours_blocked) {
+                sigaddset(&unblock, signo);
+                atomic_fetch_and(&consumer_blocked, ~bit);
+            }
+            if (ours_taken) {
+                sigaddset(&block, signo);
+                atomic_fetch_and(&consumer_takes, ~bit);
+            }
         }
     }
-    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     pthread_sigmask(SIG_BLOCK, &block, NULL);
-    dispatcher_generation = generation;
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    consumer_generation = generation;
 }
 
 int sb_platform_wait(void)
 {
-    update_dispatcher_mask();
     return sb_wakeup_wait();
 }
 
@@ -407,20 +452,6 @@ int sb_platform_chain(const sb_event *event)
 
 /* --- last gasp ----------------------------------------------------------------------- */
 
-static bool on_dispatcher_thread(void)
-{
-    return atomic_load_explicit(&dispatcher_known, memory_order_acquire) &&
-           pthread_equal(pthread_self(), dispatcher_thread);
-}
-
-void sb_platform_register_dispatcher(void)
-{
-    if (!atomic_load(&dispatcher_known)) {
-        dispatcher_thread = pthread_self();
-        atomic_store_explicit(&dispatcher_known, true, memory_order_release);
-    }
-}
-
 static bool previous_default_ends_process(int signo)
 {
     const struct sigaction *p = &previous_action[signo];
@@ -437,14 +468,8 @@ int sb_platform_set_synchronous(int signo, int mode)
     int on = mode == SB_SYNC_ALWAYS ||
              (mode == SB_SYNC_IF_PREVIOUS_ENDS && installed[signo] &&
               previous_default_ends_process(signo));
-    bool changed = atomic_exchange_explicit(&sync_enabled[signo], on, memory_order_acq_rel) != on;
-    if (changed) {
-        atomic_fetch_add(&mask_generation, 1);
-    }
+    atomic_store_explicit(&sync_enabled[signo], on, memory_order_release);
     pthread_mutex_unlock(&install_lock);
-    if (changed) {
-        sb_wakeup_signal(); /* the dispatcher blocks (or unblocks) it before it waits again */
-    }
     return 0;
 }
 
@@ -472,7 +497,7 @@ void sb_platform_complete(int signo, uint64_t ticket)
  */
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
-    if (!on_dispatcher_thread()) {
+    if (!on_consumer_thread()) {
         int64_t deadline = sb_clock_nanos() + (int64_t)atomic_load(&sync_grace_millis) * 1000000;
         while (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) < ticket &&
                sb_clock_nanos() < deadline) {
@@ -506,7 +531,20 @@ int sb_platform_raise(int signo)
     if (!valid_signal(signo)) {
         return EINVAL;
     }
-    return raise(signo) == 0 ? 0 : errno;
+    /* raise(3) targets the calling thread: on the consumer, where we keep our signals blocked
+     * (a handler that raises), unblock it for the call so that it is delivered now. */
+    sigset_t only, previous;
+    bool unblocked = false;
+    if (MASKABLE(signo) && (atomic_load(&consumer_blocked) & BIT(signo)) && on_consumer_thread()) {
+        sigemptyset(&only);
+        sigaddset(&only, signo);
+        unblocked = pthread_sigmask(SIG_UNBLOCK, &only, &previous) == 0;
+    }
+    int rc = raise(signo) == 0 ? 0 : errno;
+    if (unblocked) {
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    }
+    return rc;
 }
 
 int sb_platform_kill(int64_t pid, int signo)

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <string.h>
@@ -179,28 +181,118 @@ static bool blocked_here(int signo)
 }
 
 /* A process started with a signal blocked in every thread (a JDK before 20 spawns its
- * children with QUIT blocked): the dispatcher thread, here the only thread, unblocks it
- * for itself while the handler is installed and blocks it again afterwards. */
-static void a_signal_blocked_everywhere_still_reaches_the_dispatcher(void)
+ * children with QUIT blocked): the consumer thread finds it blocked, unblocks it for itself
+ * while the handler is installed and takes it, and blocks it again after uninstall. */
+static sb_event everywhere_event;
+static atomic_int everywhere_step;
+
+static void *everywhere_consumer(void *arg)
+{
+    (void)arg;
+    sb_platform_consumer_refresh(); /* inherited SIGPROF blocked: unblocks it */
+    atomic_store(&everywhere_step, blocked_here(SIGPROF) ? -1 : 1);
+    uint32_t got = 0;
+    while (got < 1) {
+        sb_event batch[16];
+        sb_platform_consumer_refresh();
+        uint32_t n = sb_core_drain(batch, 16);
+        if (n == 0) {
+            CHECK_EQ(0, sb_platform_wait());
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (batch[i].signo == SIGPROF) {
+                everywhere_event = batch[i];
+                got++;
+            }
+        }
+    }
+    atomic_store(&everywhere_step, 2);
+    while (atomic_load(&everywhere_step) != 3) {
+        sched_yield(); /* until the main thread uninstalled */
+    }
+    sb_platform_consumer_refresh(); /* blocks it again */
+    atomic_store(&everywhere_step, blocked_here(SIGPROF) ? 4 : -4);
+    return NULL;
+}
+
+static void a_signal_blocked_everywhere_still_reaches_the_consumer(void)
 {
     sigset_t prof, saved;
     sigemptyset(&prof);
     sigaddset(&prof, SIGPROF);
     CHECK_EQ(0, pthread_sigmask(SIG_BLOCK, &prof, &saved));
     CHECK_EQ(0, sb_platform_install(SIGPROF));
-    CHECK_EQ(0, kill(getpid(), SIGPROF)); /* pending: no thread accepts it */
-    alarm(20);                             /* without the unblock, collect never returns */
-    sb_event event;
-    collect(SIGPROF, &event, 1);
+    pthread_t consumer;
+    CHECK_EQ(0, pthread_create(&consumer, NULL, everywhere_consumer, NULL)); /* inherits the mask */
+    while (atomic_load(&everywhere_step) == 0) {
+        sched_yield();
+    }
+    CHECK_EQ(1, atomic_load(&everywhere_step)); /* the consumer unblocked SIGPROF for itself */
+    CHECK_EQ(0, kill(getpid(), SIGPROF)); /* only the consumer accepts it */
+    alarm(20);                             /* without the unblock it would stay pending */
+    while (atomic_load(&everywhere_step) != 2) {
+        sched_yield();
+    }
     alarm(0);
-    CHECK_EQ(getpid(), event.pid);
-    CHECK(!blocked_here(SIGPROF));
+    CHECK_EQ(getpid(), everywhere_event.pid);
     int outcome;
     CHECK_EQ(0, sb_platform_uninstall(SIGPROF, &outcome));
     CHECK_EQ(SB_UNINSTALL_RESTORED, outcome);
-    CHECK_EQ(0, sb_platform_wait()); /* returns at once: uninstall woke the dispatcher */
-    CHECK(blocked_here(SIGPROF));
+    atomic_store(&everywhere_step, 3);
+    CHECK_EQ(0, pthread_join(consumer, NULL));
+    CHECK_EQ(4, atomic_load(&everywhere_step)); /* blocked again once uninstalled */
     CHECK_EQ(0, pthread_sigmask(SIG_SETMASK, &saved, NULL));
+}
+
+/* The consumer of a multi-threaded process keeps the installed signals blocked on its own
+ * thread, so that other threads take them (and it drains instead of running handlers). */
+static sb_event consumer_events[3];
+static atomic_int consumer_blocked_usr1 = -1;
+
+static void *consumer_main(void *arg)
+{
+    (void)arg;
+    sb_platform_consumer_refresh();
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, NULL, &mask);
+    atomic_store(&consumer_blocked_usr1, sigismember(&mask, SIGUSR1));
+    uint32_t got = 0;
+    while (got < 3) { /* collect(), with a refresh before every drain as the JNI layer does */
+        sb_event batch[16];
+        sb_platform_consumer_refresh();
+        uint32_t n = sb_core_drain(batch, 16);
+        if (n == 0) {
+            CHECK_EQ(0, sb_platform_wait());
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (batch[i].signo == SIGUSR1 && got < 3) {
+                consumer_events[got++] = batch[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static void the_consumer_thread_blocks_installed_signals(void)
+{
+    CHECK_EQ(0, sb_platform_install(SIGUSR1));
+    pthread_t consumer;
+    CHECK_EQ(0, pthread_create(&consumer, NULL, consumer_main, NULL));
+    while (atomic_load(&consumer_blocked_usr1) < 0) {
+        sched_yield(); /* until the consumer has refreshed its mask */
+    }
+    CHECK_EQ(1, atomic_load(&consumer_blocked_usr1));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(0, sb_platform_kill(getpid(), SIGUSR1)); /* to the process: this thread takes it */
+    }
+    CHECK_EQ(0, pthread_join(consumer, NULL));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(getpid(), consumer_events[i].pid);
+        CHECK_EQ(SI_USER, consumer_events[i].code);
+    }
+    CHECK_EQ(0, sb_platform_raise(SIGUSR1)); /* on a thread that is not the consumer: as before */
 }
 
 static void bad_targets_are_refused(void)
@@ -223,7 +315,8 @@ int main(void)
     RUN(chain_calls_the_previous_handler_with_the_siginfo);
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
-    RUN(a_signal_blocked_everywhere_still_reaches_the_dispatcher);
     RUN(bad_targets_are_refused);
+    RUN(the_consumer_thread_blocks_installed_signals); /* last: they make consumer threads */
+    RUN(a_signal_blocked_everywhere_still_reaches_the_consumer);
     return 0;
 }

@@ -51,7 +51,11 @@ public final class SignalEvent {
         return signal;
     }
 
-    /** Position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps. */
+    /**
+     * Position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps. It is
+     * the order in which the native handlers recorded the deliveries; deliveries that different
+     * threads took at about the same time may be recorded in another order than they were sent.
+     */
     public long sequence() {
         return sequence;
     }

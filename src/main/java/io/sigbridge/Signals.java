@@ -149,7 +149,9 @@ public final class Signals {
     /**
      * Sends {@code signal} with an integer to process {@code pid} ({@code sigqueue(3)}); the
      * receiver sees it as {@link SignalEvent#value()}. Real-time signals are queued, one delivery
-     * per send; standard signals may merge while pending.
+     * per send; standard signals may merge while pending. The receiver is not guaranteed to see
+     * them in send order: the kernel hands successive deliveries to different threads of a JVM,
+     * which race to record them. Put a sequence number in the value when order matters.
      *
      * @throws UnsupportedOperationException on macOS, which has no sigqueue
      */
