@@ -14,6 +14,9 @@
 #define SB_EVENT_HAS_VALUE 0x2u  /* value is the sigqueue value (SI_QUEUE and friends) */
 #define SB_EVENT_FOLDED 0x4u     /* synthesised by the consumer: the ring was full for every
                                     delivery it stands for, so no siginfo survived */
+#define SB_EVENT_AWAITED 0x8u    /* Windows: the capturing thread (console CtrlRoutine, CRT
+                                    SIGABRT) waits until Java reports this event handled; value
+                                    then holds the capture's ticket, not a sigqueue value */
 
 /* Where an event came from. */
 #define SB_SOURCE_SIGNAL 0  /* a POSIX signal or a CRT signal; signo is its number */
@@ -34,5 +37,11 @@ typedef struct sb_event {
 
 /* Accounting slots: every signal number and console event maps to one slot below this. */
 #define SB_MAX_SLOTS 128
+
+/* Windows console control events use the slots SB_CONSOLE_SLOT_BASE + CTRL_*_EVENT type
+ * (CTRL_C 0, CTRL_BREAK 1, CTRL_CLOSE 2, CTRL_LOGOFF 5, CTRL_SHUTDOWN 6), apart from the CRT
+ * signal numbers (2..22). */
+#define SB_CONSOLE_SLOT_BASE 64
+#define SB_CONSOLE_TYPES 7
 
 #endif
