@@ -79,6 +79,14 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_reattachConsole
     return AllocConsole() ? 0 : (jint)GetLastError();
 }
 
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_detachConsoleForTest(JNIEnv *env,
+                                                                                      jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return FreeConsole() ? 0 : (jint)GetLastError();
+}
+
 JNIEXPORT void JNICALL Java_io_sigbridge_internal_WindowsNatives_abortForTest(JNIEnv *env,
                                                                              jclass cls)
 {

@@ -13,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.internal.Platform;
+import io.sigbridge.internal.WindowsNatives;
 
 /**
  * The Java half of the path: one long-lived daemon thread, {@code sigbridge-dispatch}, blocks
@@ -20,6 +22,11 @@ import io.sigbridge.internal.NativeSignals;
  * registrations of each signal in registration order. Registering and closing take one lock and
  * change the native installation only on the first and last registration of a signal; the
  * dispatcher never takes that lock, it reads copy-on-write lists.
+ *
+ * <p>Registrations are keyed by accounting slot: the signal number, or on Windows
+ * {@code CONSOLE_SLOT_BASE + type} for a {@link ConsoleEvent}. A console event runs the
+ * registrations of its own slot and then those of its portable signal; what the native console
+ * routine does with each event type follows from them ({@link WindowsConsole}).
  */
 final class Dispatcher {
     static final String THREAD_NAME = "sigbridge-dispatch";
@@ -32,11 +39,15 @@ final class Dispatcher {
     private final Object installLock = new Object();
     private final Map<Integer, CopyOnWriteArrayList<Entry>> entries = new ConcurrentHashMap<>();
     private final Thread thread;
+    private static final boolean WINDOWS = Platform.current() == Platform.WINDOWS;
 
     private Dispatcher() {
         int rc = NativeSignals.init(ringSize());
         if (rc != 0) {
             throw Errors.fromCode("cannot set up the signal ring", rc);
+        }
+        if (WINDOWS) {
+            WindowsConsole.configure();
         }
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
@@ -82,16 +93,25 @@ final class Dispatcher {
     /** One registered consumer of a signal: a handler, where it runs, and whether to chain. */
     final class Entry implements Registration {
         private final Signal signal;
+        private final ConsoleEvent consoleEvent; // null for a signal's registration
+        private final int slot;
         private final SignalHandler handler;
         private final Executor executor;
         private final Chain chain;
         private volatile boolean active = true;
 
-        Entry(Signal signal, SignalHandler handler, Executor executor, Chain chain) {
+        Entry(Signal signal, ConsoleEvent consoleEvent, int slot, SignalHandler handler,
+                Executor executor, Chain chain) {
             this.signal = signal;
+            this.consoleEvent = consoleEvent;
+            this.slot = slot;
             this.handler = handler;
             this.executor = executor;
             this.chain = chain;
+        }
+
+        boolean isActiveWithChain() {
+            return active && chain == Chain.PREVIOUS;
         }
 
         @Override
@@ -111,7 +131,8 @@ final class Dispatcher {
 
         @Override
         public String toString() {
-            return "Registration[" + signal + (chain == Chain.PREVIOUS ? ", chain previous" : "")
+            return "Registration[" + (consoleEvent != null ? consoleEvent + " " : "") + signal
+                    + (chain == Chain.PREVIOUS ? ", chain previous" : "")
                     + (active ? "" : ", closed") + "]";
         }
     }
@@ -120,18 +141,37 @@ final class Dispatcher {
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(chain, "chain");
-        Entry entry = new Entry(signal, handler, executor, chain);
         synchronized (installLock) {
             Policy.checkHandleable(signal);
-            CopyOnWriteArrayList<Entry> list =
-                    entries.computeIfAbsent(signal.number(), n -> new CopyOnWriteArrayList<>());
-            if (list.isEmpty()) {
-                int rc = NativeSignals.install(signal.number());
-                if (rc != 0) {
-                    throw Errors.fromCode("cannot install a handler for " + signal, rc);
-                }
+            return add(new Entry(signal, null, signal.number(), handler, executor, chain));
+        }
+    }
+
+    /** Windows: a registration for one console event precisely (its slot, not its signal's). */
+    Registration register(ConsoleEvent event, SignalHandler handler, Executor executor, Chain chain) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(chain, "chain");
+        WindowsConsole.requireWindows("handle " + event);
+        synchronized (installLock) {
+            return add(new Entry(event.signal(), event, WindowsConsole.slot(event), handler,
+                    executor, chain));
+        }
+    }
+
+    private Entry add(Entry entry) {
+        CopyOnWriteArrayList<Entry> list =
+                entries.computeIfAbsent(entry.slot, n -> new CopyOnWriteArrayList<>());
+        if (list.isEmpty()) {
+            int rc = NativeSignals.install(entry.slot);
+            if (rc != 0) {
+                throw Errors.fromCode("cannot install a handler for "
+                        + (entry.consoleEvent != null ? entry.consoleEvent : entry.signal), rc);
             }
-            list.add(entry);
+        }
+        list.add(entry);
+        if (WINDOWS) {
+            WindowsConsole.updateModes(entries);
         }
         return entry;
     }
@@ -142,12 +182,15 @@ final class Dispatcher {
                 return;
             }
             entry.active = false;
-            List<Entry> list = entries.get(entry.signal.number());
+            List<Entry> list = entries.get(entry.slot);
             list.remove(entry);
+            if (WINDOWS) {
+                WindowsConsole.updateModes(entries);
+            }
             if (!list.isEmpty()) {
                 return;
             }
-            int outcome = NativeSignals.uninstall(entry.signal.number());
+            int outcome = NativeSignals.uninstall(entry.slot);
             if (outcome == NativeSignals.UNINSTALL_LEFT_THEIRS) {
                 LOG.log(Level.WARNING, "{0}: another handler replaced sigbridge''s while it was"
                         + " registered (sun.misc.Signal.handle or a native library?); leaving that"
@@ -196,18 +239,75 @@ final class Dispatcher {
     }
 
     private void dispatch(long[] b, int at) {
+        int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
+        if (!WINDOWS || (flags & WindowsNatives.FLAG_AWAITED) == 0) {
+            dispatchOne(b, at);
+            return;
+        }
+        // The capturing thread (console routine, CRT SIGABRT) waits for this acknowledgement.
+        boolean consumed = false;
+        try {
+            consumed = dispatchOne(b, at);
+        } finally {
+            WindowsNatives.handled((int) b[at + NativeSignals.FIELD_SIGNO],
+                    b[at + NativeSignals.FIELD_VALUE] & 0xffffffffL, consumed);
+        }
+    }
+
+    /** Runs the event's registrations; true when one ran and none asked for Chain.PREVIOUS. */
+    private boolean dispatchOne(long[] b, int at) {
+        if (WINDOWS && b[at + NativeSignals.FIELD_SOURCE] == WindowsConsole.SOURCE_CONSOLE) {
+            return dispatchConsole(b, at);
+        }
         int signo = (int) b[at + NativeSignals.FIELD_SIGNO];
         List<Entry> list = entries.get(signo);
         if (list == null || list.isEmpty()) {
-            return; // the last registration closed while this event was in flight
+            return false; // the last registration closed while this event was in flight
         }
-        SignalEvent event = toEvent(list.get(0).signal, b, at);
-        boolean chain = false;
+        SignalEvent event = toEvent(list.get(0).signal, null, b, at);
+        int ran = runAll(list, event);
+        boolean chain = (ran & CHAINED) != 0;
+        if (chain) {
+            int rc = NativeSignals.chain(signo, event.code(),
+                    (int) event.senderPid().orElse(0), event.senderUid().orElse(0),
+                    event.value().orElse(0), (int) b[at + NativeSignals.FIELD_FLAGS]);
+            if (rc != 0) {
+                LOG.log(Level.ERROR, "{0}: running the previous disposition failed: {1}",
+                        event.signal(), NativeSignals.errorText(rc));
+            }
+        }
+        return ran == RAN;
+    }
+
+    /** A console event: the registrations of the event itself, then those of its signal. */
+    private boolean dispatchConsole(long[] b, int at) {
+        int slot = (int) b[at + NativeSignals.FIELD_SIGNO];
+        ConsoleEvent console = WindowsConsole.ofSlot(slot);
+        if (console == null) {
+            return false;
+        }
+        SignalEvent event = toEvent(console.signal(), console, b, at);
+        int ran = 0;
+        for (int key : new int[] {slot, console.signal().number()}) {
+            List<Entry> list = entries.get(key);
+            if (list != null) {
+                ran |= runAll(list, event);
+            }
+        }
+        // Chain.PREVIOUS needs nothing here: the console routine returns FALSE, the JVM's runs.
+        return ran == RAN;
+    }
+
+    private static final int RAN = 1;
+    private static final int CHAINED = 2;
+
+    private static int runAll(List<Entry> list, SignalEvent event) {
+        int ran = 0;
         for (Entry entry : list) {
             if (!entry.active) {
                 continue;
             }
-            chain |= entry.chain == Chain.PREVIOUS;
+            ran |= RAN | (entry.chain == Chain.PREVIOUS ? CHAINED : 0);
             if (entry.executor == null) {
                 invoke(entry, event);
             } else {
@@ -219,15 +319,7 @@ final class Dispatcher {
                 }
             }
         }
-        if (chain) {
-            int rc = NativeSignals.chain(signo, event.code(),
-                    (int) event.senderPid().orElse(0), event.senderUid().orElse(0),
-                    event.value().orElse(0), (int) b[at + NativeSignals.FIELD_FLAGS]);
-            if (rc != 0) {
-                LOG.log(Level.ERROR, "{0}: running the previous disposition failed: {1}",
-                        event.signal(), NativeSignals.errorText(rc));
-            }
-        }
+        return ran;
     }
 
     private static void invoke(Entry entry, SignalEvent event) {
@@ -241,7 +333,7 @@ final class Dispatcher {
         }
     }
 
-    private static SignalEvent toEvent(Signal signal, long[] b, int at) {
+    private static SignalEvent toEvent(Signal signal, ConsoleEvent console, long[] b, int at) {
         int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
         return new SignalEvent(signal,
                 b[at + NativeSignals.FIELD_SEQUENCE],
@@ -253,6 +345,6 @@ final class Dispatcher {
                 (flags & NativeSignals.FLAG_HAS_VALUE) != 0,
                 (int) b[at + NativeSignals.FIELD_VALUE],
                 b[at + NativeSignals.FIELD_COALESCED],
-                (flags & NativeSignals.FLAG_FOLDED) != 0);
+                (flags & NativeSignals.FLAG_FOLDED) != 0, console);
     }
 }

@@ -52,6 +52,9 @@ public final class WindowsNatives {
     /** Test support: FreeConsole() then AllocConsole(); 0 or the error code. */
     public static native int reattachConsoleForTest();
 
+    /** Test support: FreeConsole(); 0 or the error code. */
+    public static native int detachConsoleForTest();
+
     /** Test support: the C runtime's abort(). */
     public static native void abortForTest();
 
