@@ -87,6 +87,14 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_detachConsoleFo
     return FreeConsole() ? 0 : (jint)GetLastError();
 }
 
+JNIEXPORT jboolean JNICALL Java_io_sigbridge_internal_WindowsNatives_runConsoleRoutineForTest(
+    JNIEnv *env, jclass cls, jint type)
+{
+    (void)env;
+    (void)cls;
+    return sb_windows_run_console_routine(type) ? JNI_TRUE : JNI_FALSE;
+}
+
 JNIEXPORT void JNICALL Java_io_sigbridge_internal_WindowsNatives_abortForTest(JNIEnv *env,
                                                                              jclass cls)
 {

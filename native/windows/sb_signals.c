@@ -516,3 +516,8 @@ int sb_windows_send_console_event(int type, int64_t group)
     }
     return 0;
 }
+
+int sb_windows_run_console_routine(int type)
+{
+    return on_console((DWORD)type) ? 1 : 0;
+}

@@ -28,5 +28,8 @@ void sb_windows_set_grace(int millis);
 void sb_windows_handled(int slot, uint64_t ticket, int consumed);
 int sb_windows_send_console_event(int type, int64_t group);
 int sb_windows_has_console(void);
+/* Test support: runs the console routine on the calling thread as the console would on its
+ * CtrlRoutine thread (for CTRL_CLOSE/LOGOFF/SHUTDOWN, which only the system can send). */
+int sb_windows_run_console_routine(int type);
 
 #endif

@@ -55,6 +55,13 @@ public final class WindowsNatives {
     /** Test support: FreeConsole(); 0 or the error code. */
     public static native int detachConsoleForTest();
 
+    /**
+     * Test support: runs sigbridge's console routine on the calling thread, as the console does
+     * on its CtrlRoutine thread, and returns what it returned (TRUE: consumed). For the events
+     * only the system sends (CTRL_CLOSE, CTRL_LOGOFF, CTRL_SHUTDOWN).
+     */
+    public static native boolean runConsoleRoutineForTest(int type);
+
     /** Test support: the C runtime's abort(). */
     public static native void abortForTest();
 
