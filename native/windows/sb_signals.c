@@ -113,20 +113,26 @@ static void capture(int slot, int code, uint16_t source, uint64_t ticket)
 /* The JVM's consoleHandler turns CTRL_C into ::raise(SIGINT) in its own C runtime (UCRT),
  * where java.lang.Terminator's handler sits. When we pass a CTRL_C on and the next routine is
  * msvcrt's (which turns console events into its SIGINT, our handler), that is what we do. */
-static void forward_to_jvm_crt(int sig)
+typedef int(__cdecl *crt_raise)(int);
+
+/* raise() of the JVM's C runtime (UCRT), or NULL when it is not loaded or is ours. */
+static crt_raise jvm_crt_raise(void)
 {
     HMODULE ucrt = GetModuleHandleW(L"ucrtbase.dll");
-    if (ucrt == NULL) {
-        return;
-    }
-    FARPROC proc = GetProcAddress(ucrt, "raise");
+    FARPROC proc = ucrt != NULL ? GetProcAddress(ucrt, "raise") : NULL;
     if (proc == NULL) {
-        return;
+        return NULL;
     }
-    int(__cdecl * ucrt_raise)(int);
-    memcpy(&ucrt_raise, &proc, sizeof ucrt_raise);
-    if ((void *)ucrt_raise != (void *)raise) {
-        ucrt_raise(sig);
+    crt_raise r;
+    memcpy(&r, &proc, sizeof r);
+    return (void *)r == (void *)raise ? NULL : r;
+}
+
+static void forward_to_jvm_crt(int sig)
+{
+    crt_raise r = jvm_crt_raise();
+    if (r != NULL) {
+        r(sig);
     }
 }
 
@@ -393,6 +399,15 @@ int sb_platform_raise(int signo)
     }
     if (!crt_signal_supported(signo)) {
         return ERROR_INVALID_PARAMETER;
+    }
+    if (!installed[signo] && current_handler(signo) == SIG_DFL) {
+        /* Nothing in our C runtime (msvcrt) handles it, whose default would _exit(3): raise it
+         * where the JVM's own handlers are (java.lang.Terminator's for INT and TERM, exit
+         * 130/143 after the shutdown hooks), as a raise elsewhere in the JVM would. */
+        crt_raise r = jvm_crt_raise();
+        if (r != NULL) {
+            return r(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
+        }
     }
     return raise(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
 }

@@ -55,6 +55,12 @@ class ChildJvmTest {
     }
 
     @Test
+    void unclaimedRaiseOfTermGetsTheJvmsOwnHandling() throws Exception {
+        String got = run("raise-term-unclaimed", 143);
+        assertTrue(got.indexOf("shutdown hook ran") > got.indexOf("raising TERM"), got);
+    }
+
+    @Test
     void abrtHandlerRunsBeforeAbortEndsTheProcess() throws Exception {
         Path out = dir.resolve("abort.txt");
         int exit = WindowsTestSupport.runChild("abort", out, dir.resolve("abort.log"));

@@ -63,6 +63,14 @@ public final class WindowsChild {
                 ctrlC();
                 break;
             }
+            case "raise-term-unclaimed": {
+                // No sigbridge handler: the raise goes to the JVM's C runtime, whose TERM handler
+                // is java.lang.Terminator's (shutdown hooks, exit 143).
+                Signals.stats(Signal.TERM);
+                note("raising TERM");
+                Signals.raise(Signal.TERM);
+                break;
+            }
             case "abort": {
                 Signals.handle(Signal.ABRT, e -> {
                     note("abort handler ran on " + Thread.currentThread().getName());
