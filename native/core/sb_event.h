@@ -14,9 +14,9 @@
 #define SB_EVENT_HAS_VALUE 0x2u  /* value is the sigqueue value (SI_QUEUE and friends) */
 #define SB_EVENT_FOLDED 0x4u     /* synthesised by the consumer: the ring was full for every
                                     delivery it stands for, so no siginfo survived */
-#define SB_EVENT_AWAITED 0x8u    /* Windows: the capturing thread (console CtrlRoutine, CRT
-                                    SIGABRT) waits until Java reports this event handled; value
-                                    then holds the capture's ticket, not a sigqueue value */
+#define SB_EVENT_SYNC 0x8u       /* a last gasp: the receiving thread waits in its handler until
+                                    the Java side completes `ticket` (or the grace runs out); on
+                                    Windows also a console routine waiting for the handlers */
 
 /* Where an event came from. */
 #define SB_SOURCE_SIGNAL 0  /* a POSIX signal or a CRT signal; signo is its number */
@@ -33,6 +33,8 @@ typedef struct sb_event {
     int64_t nanos;      /* capture time, on the clock System.nanoTime() reads */
     uint64_t sequence;  /* 1-based delivery order, set by the consumer (ring order is claim order) */
     uint64_t coalesced; /* deliveries folded into this event (filled in by the consumer) */
+    int64_t tid;        /* native id of the thread the handler ran on (Linux gettid), 0 if unknown */
+    uint64_t ticket;    /* SB_EVENT_SYNC: what the Java side completes; 0 otherwise */
 } sb_event;
 
 /* Accounting slots: every signal number and console event maps to one slot below this. */

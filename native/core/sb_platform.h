@@ -49,6 +49,24 @@ void sb_platform_wake(void);
  * or stop the process). */
 int sb_platform_chain(const sb_event *event);
 
+/* Last-gasp delivery. With synchronous mode on, the handler waits (async-signal-safely,
+ * at most the grace) until the Java side completes the event's ticket, then restores the
+ * previous action and lets it take effect: the previous handler is called in signal
+ * context, a SIG_DFL that ends the process ends it by this signal. A handler running on
+ * the dispatcher thread itself does not wait (nobody else could complete it).
+ *   SB_SYNC_OFF: asynchronous delivery (the default)
+ *   SB_SYNC_ALWAYS: every delivery is a last gasp (ABRT)
+ *   SB_SYNC_IF_PREVIOUS_ENDS: only when the saved action is a SIG_DFL that ends the
+ *     process (Chain.PREVIOUS: "run my Java code, then die the way you would have") */
+#define SB_SYNC_OFF 0
+#define SB_SYNC_ALWAYS 1
+#define SB_SYNC_IF_PREVIOUS_ENDS 2
+int sb_platform_set_synchronous(int signo, int mode);
+void sb_platform_set_sync_grace_millis(int32_t millis);
+void sb_platform_complete(int signo, uint64_t ticket);
+/* Called by the dispatcher thread before it waits, so handlers can recognise it. */
+void sb_platform_register_dispatcher(void);
+
 int sb_platform_raise(int signo);
 int sb_platform_kill(int64_t pid, int signo);
 int sb_platform_sigqueue(int64_t pid, int signo, int value);

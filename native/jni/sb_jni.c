@@ -6,10 +6,12 @@
  * call here trivially correct under -Xcheck:jni.
  */
 #include <jni.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/sb_core.h"
 #include "../core/sb_platform.h"
+#include "../core/sb_process.h"
 #include "io_sigbridge_internal_NativeSignals.h"
 
 #define EVENT_LONGS io_sigbridge_internal_NativeSignals_EVENT_LONGS
@@ -82,6 +84,8 @@ static void to_longs(const sb_event *e, jlong *out)
     out[7] = e->nanos;
     out[8] = (jlong)e->sequence;
     out[9] = (jlong)e->coalesced;
+    out[10] = e->tid;
+    out[11] = (jlong)e->ticket;
 }
 
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIEnv *env,
@@ -94,6 +98,7 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIE
         return 0;
     }
     uint32_t max = room < BATCH ? (uint32_t)room : BATCH;
+    sb_platform_register_dispatcher();
     sb_event events[BATCH];
     uint32_t n;
     while ((n = sb_core_drain(events, max)) == 0) {
@@ -132,6 +137,33 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_chain(JNIEnv *en
     event.value = value;
     event.flags = (uint16_t)flags;
     return sb_platform_chain(&event);
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_setSynchronous(JNIEnv *env,
+                                                                               jclass cls,
+                                                                               jint signo,
+                                                                               jint mode)
+{
+    (void)env;
+    (void)cls;
+    return sb_platform_set_synchronous(signo, mode);
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_internal_NativeSignals_setSyncGraceMillis(JNIEnv *env,
+                                                                                   jclass cls,
+                                                                                   jint millis)
+{
+    (void)env;
+    (void)cls;
+    sb_platform_set_sync_grace_millis(millis);
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_internal_NativeSignals_complete(JNIEnv *env, jclass cls,
+                                                                         jint signo, jlong ticket)
+{
+    (void)env;
+    (void)cls;
+    sb_platform_complete(signo, (uint64_t)ticket);
 }
 
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_raise(JNIEnv *env, jclass cls,
@@ -193,4 +225,98 @@ JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_NativeSignals_nanoTime(JNIEnv
     (void)env;
     (void)cls;
     return sb_clock_nanos();
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_setpgid(JNIEnv *env, jclass cls,
+                                                                        jlong pid, jlong pgid)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_setpgid(pid, pgid);
+}
+
+JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_NativeSignals_getpgid(JNIEnv *env, jclass cls,
+                                                                         jlong pid)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_getpgid(pid);
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_becomeSubreaper(JNIEnv *env,
+                                                                                jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_become_subreaper();
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_reap(JNIEnv *env, jclass cls,
+                                                                     jlong pid)
+{
+    (void)env;
+    (void)cls;
+    return sb_process_reap(pid);
+}
+
+/* Copies a Java String[] into a NULL-terminated, malloc'ed C vector; NULL on failure. */
+static char **to_c_vector(JNIEnv *env, jobjectArray array)
+{
+    jsize n = (*env)->GetArrayLength(env, array);
+    char **vector = calloc((size_t)n + 1, sizeof *vector);
+    if (vector == NULL) {
+        return NULL;
+    }
+    for (jsize i = 0; i < n; i++) {
+        jstring s = (jstring)(*env)->GetObjectArrayElement(env, array, i);
+        if (s == NULL) {
+            break;
+        }
+        const char *utf = (*env)->GetStringUTFChars(env, s, NULL);
+        if (utf == NULL) {
+            (*env)->DeleteLocalRef(env, s);
+            break;
+        }
+        size_t size = strlen(utf) + 1;
+        vector[i] = malloc(size);
+        if (vector[i] != NULL) {
+            memcpy(vector[i], utf, size);
+        }
+        (*env)->ReleaseStringUTFChars(env, s, utf);
+        (*env)->DeleteLocalRef(env, s);
+        if (vector[i] == NULL) {
+            break;
+        }
+    }
+    return vector;
+}
+
+static void free_c_vector(char **vector)
+{
+    for (char **p = vector; p != NULL && *p != NULL; p++) {
+        free(*p);
+    }
+    free(vector);
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_exec(JNIEnv *env, jclass cls,
+                                                                     jstring path,
+                                                                     jobjectArray argv,
+                                                                     jobjectArray envp)
+{
+    (void)cls;
+    const char *c_path = (*env)->GetStringUTFChars(env, path, NULL);
+    if (c_path == NULL) {
+        return 12; /* ENOMEM; the pending OutOfMemoryError says the rest */
+    }
+    char **c_argv = to_c_vector(env, argv);
+    char **c_envp = to_c_vector(env, envp);
+    int rc = 12;
+    if (c_argv != NULL && c_envp != NULL && !(*env)->ExceptionCheck(env)) {
+        rc = sb_process_exec(c_path, c_argv, c_envp);
+    }
+    free_c_vector(c_argv);
+    free_c_vector(c_envp);
+    (*env)->ReleaseStringUTFChars(env, path, c_path);
+    return rc;
 }

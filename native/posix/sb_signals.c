@@ -15,8 +15,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 
 #include "../core/sb_core.h"
 #include "sb_wakeup.h"
@@ -28,6 +33,16 @@
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous_action[NSIG];
 static bool installed[NSIG];
+
+/* Last-gasp state, read in signal context: atomics only. */
+static atomic_int sync_enabled[NSIG];
+static _Atomic(uint64_t) sync_issued[NSIG];
+static _Atomic(uint64_t) sync_completed[NSIG];
+static atomic_int sync_grace_millis = 3000;
+static atomic_bool dispatcher_known;
+static pthread_t dispatcher_thread;
+
+static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -46,14 +61,32 @@ static bool carries_value(const siginfo_t *info)
     return info->si_code == SI_QUEUE || info->si_code == SI_TIMER || info->si_code == SI_MESGQ;
 }
 
+static int64_t current_thread_id(void)
+{
+#if defined(__linux__)
+    return (int64_t)syscall(SYS_gettid); /* a raw syscall: async-signal-safe */
+#elif defined(__APPLE__)
+    uint64_t tid = 0;
+    pthread_threadid_np(NULL, &tid);
+    return (int64_t)tid;
+#else
+    return 0;
+#endif
+}
+
 static void on_signal(int signo, siginfo_t *info, void *context)
 {
-    (void)context;
     int saved_errno = errno;
     sb_event event = {0};
     event.signo = signo;
     event.source = SB_SOURCE_SIGNAL;
     event.nanos = sb_clock_nanos();
+    event.tid = current_thread_id();
+    bool sync = atomic_load_explicit(&sync_enabled[signo], memory_order_acquire) != 0;
+    if (sync) {
+        event.flags |= SB_EVENT_SYNC;
+        event.ticket = atomic_fetch_add(&sync_issued[signo], 1) + 1;
+    }
     if (info != NULL) {
         event.code = info->si_code;
         if (sent_by_a_process(signo, info)) {
@@ -68,6 +101,9 @@ static void on_signal(int signo, siginfo_t *info, void *context)
     }
     sb_core_capture(&event);
     sb_wakeup_signal();
+    if (sync) {
+        last_gasp(signo, info, context, event.ticket);
+    }
     errno = saved_errno;
 }
 
@@ -136,6 +172,7 @@ int sb_platform_uninstall(int signo, int *outcome)
     }
     int rc = 0;
     pthread_mutex_lock(&install_lock);
+    atomic_store(&sync_enabled[signo], 0);
     if (installed[signo]) {
         struct sigaction current;
         if (sigaction(signo, NULL, &current) != 0) {
@@ -294,6 +331,96 @@ int sb_platform_chain(const sb_event *event)
         previous.sa_handler(signo);
     }
     return 0;
+}
+
+/* --- last gasp ----------------------------------------------------------------------- */
+
+static bool on_dispatcher_thread(void)
+{
+    return atomic_load_explicit(&dispatcher_known, memory_order_acquire) &&
+           pthread_equal(pthread_self(), dispatcher_thread);
+}
+
+void sb_platform_register_dispatcher(void)
+{
+    if (!atomic_load(&dispatcher_known)) {
+        dispatcher_thread = pthread_self();
+        atomic_store_explicit(&dispatcher_known, true, memory_order_release);
+    }
+}
+
+static bool previous_default_ends_process(int signo)
+{
+    const struct sigaction *p = &previous_action[signo];
+    return !(p->sa_flags & SA_SIGINFO) && p->sa_handler == SIG_DFL &&
+           default_action_of(signo) == ACTION_END;
+}
+
+int sb_platform_set_synchronous(int signo, int mode)
+{
+    if (!valid_signal(signo)) {
+        return EINVAL;
+    }
+    pthread_mutex_lock(&install_lock);
+    int on = mode == SB_SYNC_ALWAYS ||
+             (mode == SB_SYNC_IF_PREVIOUS_ENDS && installed[signo] &&
+              previous_default_ends_process(signo));
+    atomic_store_explicit(&sync_enabled[signo], on, memory_order_release);
+    pthread_mutex_unlock(&install_lock);
+    return 0;
+}
+
+void sb_platform_set_sync_grace_millis(int32_t millis)
+{
+    atomic_store(&sync_grace_millis, millis > 0 ? millis : 0);
+}
+
+void sb_platform_complete(int signo, uint64_t ticket)
+{
+    if (!valid_signal(signo)) {
+        return;
+    }
+    uint64_t seen = atomic_load(&sync_completed[signo]);
+    while (seen < ticket && !atomic_compare_exchange_weak(&sync_completed[signo], &seen, ticket)) {
+        /* seen was reloaded: retry until ours or a later ticket is recorded */
+    }
+}
+
+/*
+ * Signal context. Waits with nanosleep (async-signal-safe) until the Java handlers of this
+ * delivery completed or the grace ran out, then puts the previous action back and lets it
+ * take effect. On the dispatcher thread itself nothing can complete the ticket, so it does
+ * not wait: the Java handlers of that delivery never run, and the process ends as before.
+ */
+static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
+{
+    if (!on_dispatcher_thread()) {
+        int64_t deadline = sb_clock_nanos() + (int64_t)atomic_load(&sync_grace_millis) * 1000000;
+        while (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) < ticket &&
+               sb_clock_nanos() < deadline) {
+            struct timespec pause = {0, 200000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    struct sigaction previous = previous_action[signo];
+    sigaction(signo, &previous, NULL);
+    switch (classify(&previous)) {
+    case SB_DISPOSITION_DEFAULT:
+        if (default_action_of(signo) == ACTION_END) {
+            /* Blocked while this handler runs: delivered, with SIG_DFL, as soon as it returns. */
+            raise(signo);
+        }
+        return;
+    case SB_DISPOSITION_IGNORE:
+        return;
+    default:
+        if (previous.sa_flags & SA_SIGINFO) {
+            previous.sa_sigaction(signo, info, context);
+        } else {
+            previous.sa_handler(signo);
+        }
+        return;
+    }
 }
 
 int sb_platform_raise(int signo)

@@ -38,7 +38,9 @@ static HANDLE wake_event;                     /* auto-reset: the dispatcher wait
 static DWORD pass_tls = TLS_OUT_OF_INDEXES;   /* console type + 1 the routine passed on */
 static volatile LONG initialised;
 static volatile LONG dispatcher_thread;       /* id of the thread in sb_platform_wait */
-static volatile LONG grace_millis = SB_GRACE_DEFAULT_MILLIS;
+static volatile LONG grace_millis = SB_GRACE_DEFAULT_MILLIS;      /* console routine */
+static volatile LONG sync_grace_millis = 3000;                   /* last gasps (SIGABRT) */
+static volatile LONG sync_mode[CRT_NSIG];                        /* SB_SYNC_* per CRT signal */
 
 static crt_handler previous_handler[CRT_NSIG];
 static volatile LONG installed[CRT_NSIG];
@@ -68,11 +70,11 @@ static bool is_console_slot(int slot)
            console_type_valid(slot - SB_CONSOLE_SLOT_BASE);
 }
 
-/* Waits until Java acknowledged `ticket` of `slot` or the grace ran out. Returns whether the
+/* Waits until Java acknowledged `ticket` of `slot` or `grace` ms passed. Returns whether the
  * event was consumed; on time-out, `otherwise`. */
-static int await_handled(int slot, uint64_t ticket, int otherwise)
+static int await_handled(int slot, uint64_t ticket, LONG grace, int otherwise)
 {
-    ULONGLONG deadline = GetTickCount64() + (ULONGLONG)grace_millis;
+    ULONGLONG deadline = GetTickCount64() + (ULONGLONG)grace;
     int result = otherwise;
     AcquireSRWLockExclusive(&lock);
     for (;;) {
@@ -102,9 +104,10 @@ static void capture(int slot, int code, uint16_t source, uint64_t ticket)
     event.code = code;
     event.source = source;
     event.nanos = sb_clock_nanos();
+    event.tid = (int64_t)GetCurrentThreadId();
     if (ticket != 0) {
-        event.flags |= SB_EVENT_AWAITED;
-        event.value = (int32_t)ticket;
+        event.flags |= SB_EVENT_SYNC;
+        event.ticket = ticket;
     }
     sb_core_capture(&event);
     SetEvent(wake_event);
@@ -155,13 +158,14 @@ static void __cdecl on_crt_signal(int sig)
         }
     }
     uint64_t ticket = 0;
-    if (sig == SIGABRT && (DWORD)dispatcher_thread != GetCurrentThreadId()) {
-        /* abort() ends the process as soon as this returns: let the Java handlers run first. */
+    if (sync_mode[sig] == SB_SYNC_ALWAYS && (DWORD)dispatcher_thread != GetCurrentThreadId()) {
+        /* A last gasp (SIGABRT: abort() ends the process as soon as this returns): let the
+         * Java handlers run first. Not on the dispatcher itself: nobody else could finish. */
         ticket = take_ticket(sig);
     }
     capture(sig, 0, SB_SOURCE_SIGNAL, ticket);
     if (ticket != 0) {
-        await_handled(sig, ticket, 0);
+        await_handled(sig, ticket, sync_grace_millis, 0);
     }
 }
 
@@ -195,7 +199,7 @@ static BOOL WINAPI on_console(DWORD type)
     }
     /* CLOSE/LOGOFF/SHUTDOWN: Windows ends the process when this returns. CHAIN: the JVM's
      * routine must run after the Java handlers, not beside them. */
-    int consumed = await_handled(slot, ticket, mode == SB_CONSOLE_CONSUME);
+    int consumed = await_handled(slot, ticket, grace_millis, mode == SB_CONSOLE_CONSUME);
     if (!consumed) {
         pass_on(t);
     }
@@ -353,6 +357,37 @@ int sb_platform_wait(void)
     return r == WAIT_OBJECT_0 ? 0 : (int)GetLastError();
 }
 
+void sb_platform_register_dispatcher(void)
+{
+    InterlockedExchange(&dispatcher_thread, (LONG)GetCurrentThreadId());
+}
+
+/* Last gasps: SB_SYNC_ALWAYS (ABRT) makes the CRT handler wait for the Java handlers. A
+ * Chain.PREVIOUS onto an ending default (SB_SYNC_IF_PREVIOUS_ENDS) needs no wait here: the
+ * CRT handler is not in a signal context that must return first, and the dispatcher runs
+ * the previous action (sb_platform_chain) after the Java handlers. */
+int sb_platform_set_synchronous(int signo, int mode)
+{
+    if (is_console_slot(signo)) {
+        return 0;
+    }
+    if (signo < 0 || signo >= CRT_NSIG || mode < SB_SYNC_OFF || mode > SB_SYNC_IF_PREVIOUS_ENDS) {
+        return ERROR_INVALID_PARAMETER;
+    }
+    InterlockedExchange(&sync_mode[signo], mode == SB_SYNC_ALWAYS ? SB_SYNC_ALWAYS : SB_SYNC_OFF);
+    return 0;
+}
+
+void sb_platform_set_sync_grace_millis(int32_t millis)
+{
+    InterlockedExchange(&sync_grace_millis, millis > 0 ? millis : 0);
+}
+
+void sb_platform_complete(int signo, uint64_t ticket)
+{
+    sb_windows_handled(signo, ticket, 0);
+}
+
 void sb_platform_wake(void)
 {
     if (wake_event != NULL) {
@@ -378,6 +413,13 @@ int sb_platform_chain(const sb_event *event)
     if (previous != SIG_DFL && previous != SIG_ERR) {
         previous(signo);
         return 0;
+    }
+    crt_raise jvm = jvm_crt_raise();
+    if (jvm != NULL) {
+        /* Nothing was in msvcrt before us: what the process would have done is what the JVM's C
+         * runtime does with it (java.lang.Terminator for INT and TERM, its thread dump for
+         * BREAK), so raise it there. */
+        return jvm(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
     }
     /* The CRT's default for INT, TERM, BREAK and ABRT ends the process (exit code 3). */
     AcquireSRWLockExclusive(&lock);

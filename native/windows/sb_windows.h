@@ -23,7 +23,7 @@
 
 int sb_windows_console_mode(int type, int mode);
 void sb_windows_set_grace(int millis);
-/* Java reports that the handlers of an SB_EVENT_AWAITED event ran (consumed: a handler ran and
+/* Java reports that the handlers of an SB_EVENT_SYNC console event ran (consumed: a handler ran and
  * none asked for Chain.PREVIOUS). */
 void sb_windows_handled(int slot, uint64_t ticket, int consumed);
 int sb_windows_send_console_event(int type, int64_t group);

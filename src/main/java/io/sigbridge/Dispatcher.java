@@ -3,13 +3,19 @@ package io.sigbridge;
 import static io.sigbridge.internal.NativeSignals.EVENT_LONGS;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
@@ -32,6 +38,8 @@ final class Dispatcher {
     static final String THREAD_NAME = "sigbridge-dispatch";
     static final String RING_SIZE_PROPERTY = "sigbridge.ring.size";
     static final int DEFAULT_RING_SIZE = 4096;
+    static final String GRACE_PROPERTY = "sigbridge.lastgasp.grace";
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
 
     private static final System.Logger LOG = System.getLogger("io.sigbridge");
     private static volatile Dispatcher instance;
@@ -40,6 +48,7 @@ final class Dispatcher {
     private final Map<Integer, CopyOnWriteArrayList<Entry>> entries = new ConcurrentHashMap<>();
     private final Thread thread;
     private static final boolean WINDOWS = Platform.current() == Platform.WINDOWS;
+    private volatile Duration lastGaspGrace;
 
     private Dispatcher() {
         int rc = NativeSignals.init(ringSize());
@@ -49,6 +58,7 @@ final class Dispatcher {
         if (WINDOWS) {
             WindowsConsole.configure();
         }
+        setLastGaspGrace(configuredGrace());
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
@@ -88,6 +98,56 @@ final class Dispatcher {
 
     Thread thread() {
         return thread;
+    }
+
+    private static Duration configuredGrace() {
+        String configured = System.getProperty(GRACE_PROPERTY);
+        if (configured == null) {
+            return DEFAULT_GRACE;
+        }
+        try {
+            String t = configured.trim().toLowerCase(java.util.Locale.ROOT);
+            Duration d = t.endsWith("ms") ? Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)))
+                    : t.endsWith("s") ? Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)))
+                    : Duration.ofMillis(Long.parseLong(t));
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + GRACE_PROPERTY + "=" + configured
+                + " is not a positive duration (write 3s, 500ms or a number of milliseconds)");
+    }
+
+    void setLastGaspGrace(Duration grace) {
+        long millis = grace.toMillis();
+        if (grace.isNegative() || grace.isZero() || millis > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the last-gasp grace must be positive and below 24 days, not " + grace);
+        }
+        lastGaspGrace = grace;
+        NativeSignals.setSyncGraceMillis((int) millis);
+    }
+
+    Duration lastGaspGrace() {
+        return lastGaspGrace;
+    }
+
+    /**
+     * ABRT is always a last gasp (the process ends when its handler returns, so the handler
+     * waits for Java). Chain.PREVIOUS makes any signal one when its saved action is a SIG_DFL
+     * that ends the process; the native side decides that, knowing the saved action.
+     */
+    private void updateSynchronousMode(Signal signal, List<Entry> list) {
+        int mode = NativeSignals.SYNC_OFF;
+        if (!list.isEmpty()) {
+            if (signal.name().equals("ABRT")) {
+                mode = NativeSignals.SYNC_ALWAYS;
+            } else if (list.stream().anyMatch(e -> e.chain == Chain.PREVIOUS)) {
+                mode = NativeSignals.SYNC_IF_PREVIOUS_ENDS;
+            }
+        }
+        NativeSignals.setSynchronous(signal.number(), mode);
     }
 
     /** One registered consumer of a signal: a handler, where it runs, and whether to chain. */
@@ -170,6 +230,9 @@ final class Dispatcher {
             }
         }
         list.add(entry);
+        if (entry.consoleEvent == null) {
+            updateSynchronousMode(entry.signal, list);
+        }
         if (WINDOWS) {
             WindowsConsole.updateModes(entries);
         }
@@ -184,6 +247,9 @@ final class Dispatcher {
             entry.active = false;
             List<Entry> list = entries.get(entry.slot);
             list.remove(entry);
+            if (entry.consoleEvent == null) {
+                updateSynchronousMode(entry.signal, list);
+            }
             if (WINDOWS) {
                 WindowsConsole.updateModes(entries);
             }
@@ -239,87 +305,121 @@ final class Dispatcher {
     }
 
     private void dispatch(long[] b, int at) {
-        int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
-        if (!WINDOWS || (flags & WindowsNatives.FLAG_AWAITED) == 0) {
-            dispatchOne(b, at);
+        if (WINDOWS && b[at + NativeSignals.FIELD_SOURCE] == WindowsConsole.SOURCE_CONSOLE) {
+            dispatchConsole(b, at);
             return;
         }
-        // The capturing thread (console routine, CRT SIGABRT) waits for this acknowledgement.
-        boolean consumed = false;
-        try {
-            consumed = dispatchOne(b, at);
-        } finally {
-            WindowsNatives.handled((int) b[at + NativeSignals.FIELD_SIGNO],
-                    b[at + NativeSignals.FIELD_VALUE] & 0xffffffffL, consumed);
-        }
-    }
-
-    /** Runs the event's registrations; true when one ran and none asked for Chain.PREVIOUS. */
-    private boolean dispatchOne(long[] b, int at) {
-        if (WINDOWS && b[at + NativeSignals.FIELD_SOURCE] == WindowsConsole.SOURCE_CONSOLE) {
-            return dispatchConsole(b, at);
-        }
         int signo = (int) b[at + NativeSignals.FIELD_SIGNO];
+        int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
+        boolean lastGasp = (flags & NativeSignals.FLAG_SYNC) != 0;
         List<Entry> list = entries.get(signo);
-        if (list == null || list.isEmpty()) {
-            return false; // the last registration closed while this event was in flight
-        }
-        SignalEvent event = toEvent(list.get(0).signal, null, b, at);
-        int ran = runAll(list, event);
-        boolean chain = (ran & CHAINED) != 0;
-        if (chain) {
-            int rc = NativeSignals.chain(signo, event.code(),
-                    (int) event.senderPid().orElse(0), event.senderUid().orElse(0),
-                    event.value().orElse(0), (int) b[at + NativeSignals.FIELD_FLAGS]);
-            if (rc != 0) {
-                LOG.log(Level.ERROR, "{0}: running the previous disposition failed: {1}",
-                        event.signal(), NativeSignals.errorText(rc));
+        try {
+            if (list == null || list.isEmpty()) {
+                return; // the last registration closed while this event was in flight
             }
-        }
-        return ran == RAN;
-    }
-
-    /** A console event: the registrations of the event itself, then those of its signal. */
-    private boolean dispatchConsole(long[] b, int at) {
-        int slot = (int) b[at + NativeSignals.FIELD_SIGNO];
-        ConsoleEvent console = WindowsConsole.ofSlot(slot);
-        if (console == null) {
-            return false;
-        }
-        SignalEvent event = toEvent(console.signal(), console, b, at);
-        int ran = 0;
-        for (int key : new int[] {slot, console.signal().number()}) {
-            List<Entry> list = entries.get(key);
-            if (list != null) {
-                ran |= runAll(list, event);
-            }
-        }
-        // Chain.PREVIOUS needs nothing here: the console routine returns FALSE, the JVM's runs.
-        return ran == RAN;
-    }
-
-    private static final int RAN = 1;
-    private static final int CHAINED = 2;
-
-    private static int runAll(List<Entry> list, SignalEvent event) {
-        int ran = 0;
-        for (Entry entry : list) {
-            if (!entry.active) {
-                continue;
-            }
-            ran |= RAN | (entry.chain == Chain.PREVIOUS ? CHAINED : 0);
-            if (entry.executor == null) {
-                invoke(entry, event);
-            } else {
-                try {
-                    entry.executor.execute(() -> invoke(entry, event));
-                } catch (RejectedExecutionException e) {
-                    LOG.log(Level.ERROR, "the executor of a " + entry.signal
-                            + " handler rejected its event " + event, e);
+            SignalEvent event = toEvent(list.get(0).signal, b, at);
+            boolean chain = false;
+            List<CompletableFuture<Void>> handedOver = new ArrayList<>();
+            for (Entry entry : list) {
+                if (!entry.active) {
+                    continue;
+                }
+                chain |= entry.chain == Chain.PREVIOUS;
+                if (entry.executor == null) {
+                    invoke(entry, event);
+                } else {
+                    handedOver.add(handOver(entry, event));
                 }
             }
+            if (lastGasp) {
+                // The receiving thread waits in its handler; it ends the process as the previous
+                // action would have once told, so no chain from here. Executor handlers get the
+                // same grace as the native wait.
+                awaitAll(handedOver);
+            } else if (chain) {
+                int rc = NativeSignals.chain(signo, event.code(),
+                        (int) event.senderPid().orElse(0), event.senderUid().orElse(0),
+                        event.value().orElse(0), flags);
+                if (rc != 0) {
+                    LOG.log(Level.ERROR, "{0}: running the previous disposition failed: {1}",
+                            event.signal(), NativeSignals.errorText(rc));
+                }
+            }
+        } finally {
+            if (lastGasp) {
+                NativeSignals.complete(signo, b[at + NativeSignals.FIELD_TICKET]);
+            }
         }
-        return ran;
+    }
+
+    /**
+     * A Windows console event: the registrations of the event itself, then those of its signal.
+     * When the console routine waits (SYNC: CTRL_CLOSE/LOGOFF/SHUTDOWN, or Chain.PREVIOUS), it
+     * learns whether the event was consumed: a handler ran and none asked for Chain.PREVIOUS,
+     * which needs nothing more here (the routine returns FALSE and the JVM's routine runs).
+     */
+    private void dispatchConsole(long[] b, int at) {
+        int slot = (int) b[at + NativeSignals.FIELD_SIGNO];
+        boolean sync = ((int) b[at + NativeSignals.FIELD_FLAGS] & NativeSignals.FLAG_SYNC) != 0;
+        boolean ran = false;
+        boolean chain = false;
+        try {
+            ConsoleEvent console = WindowsConsole.ofSlot(slot);
+            if (console == null) {
+                return;
+            }
+            SignalEvent event = toEvent(console.signal(), b, at).withConsoleEvent(console);
+            List<CompletableFuture<Void>> handedOver = new ArrayList<>();
+            for (int key : new int[] {slot, console.signal().number()}) {
+                List<Entry> list = entries.get(key);
+                if (list == null) {
+                    continue;
+                }
+                for (Entry entry : list) {
+                    if (!entry.active) {
+                        continue;
+                    }
+                    ran = true;
+                    chain |= entry.chain == Chain.PREVIOUS;
+                    if (entry.executor == null) {
+                        invoke(entry, event);
+                    } else {
+                        handedOver.add(handOver(entry, event));
+                    }
+                }
+            }
+            if (sync) {
+                awaitAll(handedOver);
+            }
+        } finally {
+            if (sync) {
+                WindowsNatives.handled(slot, b[at + NativeSignals.FIELD_TICKET], ran && !chain);
+            }
+        }
+    }
+
+    private static CompletableFuture<Void> handOver(Entry entry, SignalEvent event) {
+        try {
+            return CompletableFuture.runAsync(() -> invoke(entry, event), entry.executor);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.ERROR, "the executor of a " + entry.signal
+                    + " handler rejected its event " + event, e);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void awaitAll(List<CompletableFuture<Void>> futures) {
+        if (futures.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                    .get(lastGaspGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.log(Level.WARNING, "last-gasp handlers on executors did not finish within {0}", lastGaspGrace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void invoke(Entry entry, SignalEvent event) {
@@ -333,7 +433,7 @@ final class Dispatcher {
         }
     }
 
-    private static SignalEvent toEvent(Signal signal, ConsoleEvent console, long[] b, int at) {
+    private static SignalEvent toEvent(Signal signal, long[] b, int at) {
         int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
         return new SignalEvent(signal,
                 b[at + NativeSignals.FIELD_SEQUENCE],
@@ -345,6 +445,7 @@ final class Dispatcher {
                 (flags & NativeSignals.FLAG_HAS_VALUE) != 0,
                 (int) b[at + NativeSignals.FIELD_VALUE],
                 b[at + NativeSignals.FIELD_COALESCED],
-                (flags & NativeSignals.FLAG_FOLDED) != 0, console);
+                (flags & NativeSignals.FLAG_FOLDED) != 0,
+                b[at + NativeSignals.FIELD_TID]);
     }
 }

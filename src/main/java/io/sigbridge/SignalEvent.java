@@ -24,18 +24,19 @@ public final class SignalEvent {
     private final boolean hasValue;
     private final long coalesced;
     private final boolean folded;
+    private final long nativeThreadId;
     private final ConsoleEvent consoleEvent;
 
     SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
-            boolean folded) {
+            boolean folded, long nativeThreadId) {
         this(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid, hasValue, value,
-                coalesced, folded, null);
+                coalesced, folded, nativeThreadId, null);
     }
 
-    SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
+    private SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
-            boolean folded, ConsoleEvent consoleEvent) {
+            boolean folded, long nativeThreadId, ConsoleEvent consoleEvent) {
         this.consoleEvent = consoleEvent;
         this.signal = signal;
         this.sequence = sequence;
@@ -48,11 +49,18 @@ public final class SignalEvent {
         this.value = value;
         this.coalesced = coalesced;
         this.folded = folded;
+        this.nativeThreadId = nativeThreadId;
     }
 
     SignalEvent withCoalesced(long moreCoalesced) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
-                hasValue, value, coalesced + moreCoalesced, folded, consoleEvent);
+                hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId, consoleEvent);
+    }
+
+    /** The same delivery, as the Windows console event it came from. */
+    SignalEvent withConsoleEvent(ConsoleEvent console) {
+        return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
+                hasValue, value, coalesced, folded, nativeThreadId, console);
     }
 
     public Signal signal() {
@@ -96,6 +104,15 @@ public final class SignalEvent {
     /** How many further deliveries of this signal were folded into this event (0 normally). */
     public long coalesced() {
         return coalesced;
+    }
+
+    /**
+     * The native id of the thread the kernel delivered the signal to (Linux: the tid that
+     * {@code gettid()}, {@code /proc/self/task} and jstack's {@code nid=} show): for an
+     * {@code abort()}, the thread that aborted. Empty where unknown and for folded events.
+     */
+    public OptionalLong nativeThreadId() {
+        return nativeThreadId != 0 ? OptionalLong.of(nativeThreadId) : OptionalLong.empty();
     }
 
     /**

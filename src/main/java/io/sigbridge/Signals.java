@@ -1,5 +1,6 @@
 package io.sigbridge;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -142,6 +143,21 @@ public final class Signals {
         if (rc != 0) {
             throw Errors.fromCode("cannot send " + event + " to process group " + processGroupId, rc);
         }
+    }
+
+    /**
+     * How long a last-gasp delivery (ABRT, and {@link Chain#PREVIOUS} onto a default action that
+     * ends the process) waits for the Java handlers before the process ends anyway. Default 3 s,
+     * or {@code -Dsigbridge.lastgasp.grace=5s}.
+     */
+    public static void setLastGaspGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        Dispatcher.get().setLastGaspGrace(grace);
+    }
+
+    /** The current last-gasp grace (see {@link #setLastGaspGrace}). */
+    public static Duration lastGaspGrace() {
+        return Dispatcher.get().lastGaspGrace();
     }
 
     /** A blocking queue of the given signals' events, of {@link #DEFAULT_SUBSCRIPTION_CAPACITY}. */

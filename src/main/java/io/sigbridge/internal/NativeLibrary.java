@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
@@ -105,8 +106,13 @@ public final class NativeLibrary {
                 throw new NativeLibraryException(missingMessage(resource));
             }
             target = privateDirectory().resolve(fileName);
+            // A second extraction of the same file must not write into the first copy: that copy
+            // is read-only (EACCES for anyone but root), may be running (ETXTBSY) or mapped as a
+            // loaded library. Unlinking it leaves users of the old inode undisturbed.
+            Files.deleteIfExists(target);
             MessageDigest digest = sha256();
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), digest)) {
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), digest)) {
                 in.transferTo(out);
             }
             expected = digest.digest();

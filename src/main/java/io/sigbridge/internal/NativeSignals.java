@@ -7,7 +7,7 @@ package io.sigbridge.internal;
  */
 public final class NativeSignals {
     /** Longs per event in {@link #awaitEvents(long[])}'s buffer. */
-    public static final int EVENT_LONGS = 10;
+    public static final int EVENT_LONGS = 12;
 
     public static final int FIELD_SIGNO = 0;
     public static final int FIELD_CODE = 1;
@@ -19,10 +19,17 @@ public final class NativeSignals {
     public static final int FIELD_NANOS = 7;
     public static final int FIELD_SEQUENCE = 8;
     public static final int FIELD_COALESCED = 9;
+    public static final int FIELD_TID = 10;
+    public static final int FIELD_TICKET = 11;
 
     public static final int FLAG_HAS_SENDER = 0x1;
     public static final int FLAG_HAS_VALUE = 0x2;
     public static final int FLAG_FOLDED = 0x4;
+    public static final int FLAG_SYNC = 0x8;
+
+    public static final int SYNC_OFF = 0;
+    public static final int SYNC_ALWAYS = 1;
+    public static final int SYNC_IF_PREVIOUS_ENDS = 2;
 
     public static final int DISPOSITION_DEFAULT = 0;
     public static final int DISPOSITION_IGNORE = 1;
@@ -63,6 +70,15 @@ public final class NativeSignals {
     /** Runs the action that was installed before sigbridge's, outside signal context. */
     public static native int chain(int signo, int code, int pid, int uid, int value, int flags);
 
+    /** A SYNC_* mode: whether deliveries of {@code signo} are last gasps (see sb_platform.h). */
+    public static native int setSynchronous(int signo, int mode);
+
+    /** How long a last-gasp handler waits for the Java handlers at most. */
+    public static native void setSyncGraceMillis(int millis);
+
+    /** Tells the waiting last-gasp handler that the Java handlers of {@code ticket} are done. */
+    public static native void complete(int signo, long ticket);
+
     public static native int raise(int signo);
 
     public static native int kill(long pid, int signo);
@@ -78,4 +94,25 @@ public final class NativeSignals {
 
     /** The clock events are stamped with (the one System.nanoTime reads). */
     public static native long nanoTime();
+
+    /** setpgid(2); EACCES means the child already exec'd. */
+    public static native int setpgid(long pid, long pgid);
+
+    /** getpgid(2), or a negated error code. */
+    public static native long getpgid(long pid);
+
+    /** prctl(PR_SET_CHILD_SUBREAPER) on Linux; ENOSYS elsewhere. */
+    public static native int becomeSubreaper();
+
+    /** waitpid(pid, WNOHANG): 1 reaped, 0 running, or a negated error code. */
+    public static native int reap(long pid);
+
+    /** {@link #becomeSubreaper()} with the library loaded; false when the OS refused. */
+    public static boolean becomeSubreaperChecked() {
+        NativeLibrary.load();
+        return becomeSubreaper() == 0;
+    }
+
+    /** execve(2): replaces this JVM with {@code argv} (same pid). Returns only on failure, with errno. */
+    public static native int exec(String path, String[] argv, String[] envp);
 }

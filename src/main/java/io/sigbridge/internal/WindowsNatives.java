@@ -26,9 +26,6 @@ public final class WindowsNatives {
     public static final int ERROR_NO_CONSOLE = 0x20000001;
     public static final int ERROR_NOT_INITIALIZED = 0x20000002;
 
-    /** Flag of events whose capturing thread waits for {@link #handled}. */
-    public static final int FLAG_AWAITED = 0x8;
-
     /** The upper bound of the grace (Windows ends the process about 5 s after CTRL_CLOSE). */
     public static final int GRACE_MAX_MILLIS = 4500;
 
@@ -38,7 +35,11 @@ public final class WindowsNatives {
 
     public static native void setGrace(int millis);
 
-    /** The Java handlers of the awaited event {@code ticket} of {@code slot} have finished. */
+    /**
+     * The Java handlers of the console event {@code ticket} of {@code slot} (an event with
+     * {@link NativeSignals#FLAG_SYNC}) have finished; {@code consumed}: one ran and none asked
+     * for Chain.PREVIOUS, so the console routine returns TRUE.
+     */
     public static native void handled(int slot, long ticket, boolean consumed);
 
     /** GenerateConsoleCtrlEvent with sigbridge's checks; 0 or an error code. */

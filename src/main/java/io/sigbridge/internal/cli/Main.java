@@ -11,7 +11,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar sigbridge.jar COMMAND [ARGS]",
             "",
-            "  bench [--plot FILE.png] [--iterations N] [--burst N]",
+            "  bench [--plot FILE.png] [--iterations N] [--warmup N] [--burst N]",
             "        kill()-to-handler latency of sigbridge, sun.misc.Signal and a plain C floor,",
             "        side by side (p50/p90/p99/max and ratios), then a burst of real-time signals",
             "        with sequence values from another process (sent, delivered, coalesced,",
@@ -22,6 +22,12 @@ public final class Main {
             "  send PID SIGNAL [VALUE]",
             "        kill(2) PID, or sigqueue(3) it with VALUE",
             "  list  every signal of this platform: number, name, usable or reserved and why",
+            "  run [--grace 10s] -- COMMAND [ARGS...]",
+            "        start COMMAND in a new process group, forward INT TERM HUP QUIT USR1 USR2",
+            "        WINCH to it (QUIT and USR2 only when the JVM runs with -Xrs and",
+            "        _JAVA_SR_SIGNUM), kill the group if it outlives TERM by the grace period,",
+            "        reap adopted orphans (Linux subreaper), exit with the child's status",
+            "        (128+n when it died of signal n)",
             "");
 
     private Main() {}
@@ -47,6 +53,8 @@ public final class Main {
                     return SendCommand.run(rest, out);
                 case "list":
                     return ListCommand.run(rest, out);
+                case "run":
+                    return RunCommand.run(rest, err);
                 default:
                     err.println("sigbridge: unknown command '" + args.get(0) + "'");
                     err.print(USAGE);

@@ -1,0 +1,248 @@
+package io.sigbridge;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import io.sigbridge.internal.NativeLibrary;
+import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.internal.Platform;
+import io.sigbridge.internal.ProcessTable;
+
+/**
+ * Child processes that can be stopped the way a person at a terminal would: start one as the
+ * leader of a new process group, interrupt the whole group, or terminate it gracefully and only
+ * then force it.
+ *
+ * <p>POSIX: {@link #start} runs the command through a tiny shim shipped in the jar
+ * ({@code sigbridge-exec}: {@code setpgid(0, 0)}, then {@code exec}), so the JDK's own
+ * ProcessBuilder still starts it and every redirect, the environment and the directory are
+ * honoured; the child keeps its pid and leads a group of the same number. {@link #interrupt}
+ * sends SIGINT to that group, {@link #terminate} SIGTERM and, after the grace period, SIGKILL.
+ */
+public final class ProcessGroups {
+    private static final String EXEC_SHIM = "sigbridge-exec";
+    private static final int ESRCH = 3;
+
+    /** Processes started here, so interrupt/terminate know to address their group. */
+    private static final Map<Process, Boolean> GROUP_LEADERS =
+            Collections.synchronizedMap(new WeakHashMap<>());
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sigbridge-process-groups");
+        t.setDaemon(true);
+        return t;
+    });
+    private static Path shim;
+
+    private ProcessGroups() {}
+
+    /**
+     * Starts {@code builder}'s command as the leader of a new process group. The returned
+     * {@link Process} is the JDK's own: {@code pid()}, {@code onExit()}, {@code toHandle()} and the
+     * streams behave as for {@code builder.start()}.
+     *
+     * @throws IllegalArgumentException for an empty command
+     * @throws IOException when the command cannot be started
+     */
+    public static Process start(ProcessBuilder builder) throws IOException {
+        Objects.requireNonNull(builder, "builder");
+        List<String> command = builder.command();
+        if (command.isEmpty() || command.get(0).isEmpty()) {
+            throw new IllegalArgumentException("the command is empty: nothing to start");
+        }
+        requirePosix("start a child in a new process group");
+        requireRunnable(command.get(0), builder);
+        List<String> wrapped = new ArrayList<>(command.size() + 1);
+        wrapped.add(shimPath().toString());
+        wrapped.addAll(command);
+        ProcessBuilder copy = new ProcessBuilder(wrapped)
+                .directory(builder.directory())
+                .redirectInput(builder.redirectInput())
+                .redirectOutput(builder.redirectOutput())
+                .redirectError(builder.redirectError())
+                .redirectErrorStream(builder.redirectErrorStream());
+        copy.environment().clear();
+        copy.environment().putAll(builder.environment());
+        Process process = copy.start();
+        awaitGroupLeader(process);
+        GROUP_LEADERS.put(process, Boolean.TRUE);
+        return process;
+    }
+
+    /**
+     * Returns once the child leads its group, so a signal sent to the group right after start
+     * reaches it. The JDK may start children through an exec'd launcher (jspawnhelper), after
+     * which the parent's own setpgid fails with EACCES; then the shim's setpgid is what counts.
+     */
+    private static void awaitGroupLeader(Process process) throws IOException {
+        long pid = process.pid();
+        int rc = NativeSignals.setpgid(pid, pid);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (process.isAlive() && NativeSignals.getpgid(pid) != pid) {
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("process " + pid + " did not become the leader of a new"
+                        + " process group within 10 s (setpgid: " + NativeSignals.errorText(rc) + ")");
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /** True when {@code process} was started by {@link #start} (so it leads its own group). */
+    public static boolean isGroupLeader(Process process) {
+        return GROUP_LEADERS.containsKey(process);
+    }
+
+    /**
+     * Interrupts {@code process} as Ctrl-C at a terminal would: SIGINT to its whole group when
+     * {@link #start} started it, otherwise SIGINT to the process alone.
+     *
+     * @throws NoSuchProcessException when the process has already exited
+     */
+    public static void interrupt(Process process) {
+        requireAlive(process);
+        requirePosix("interrupt a process");
+        signal(process, Signal.INT);
+    }
+
+    /**
+     * Asks {@code process} (and its group, when {@link #start} started it) to end with SIGTERM,
+     * and kills the group with SIGKILL if anything of it is still running after {@code grace}.
+     * The future completes when the process has exited and no member of its group is left
+     * running (zombies count as ended).
+     *
+     * @throws IllegalArgumentException for a zero or negative grace
+     * @throws NoSuchProcessException when the process has already exited
+     */
+    public static CompletableFuture<Termination> terminate(Process process, Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isZero() || grace.isNegative()) {
+            throw new IllegalArgumentException("the grace period must be positive, not " + grace
+                    + "; to kill at once use Process.destroyForcibly()");
+        }
+        requireAlive(process);
+        requirePosix("terminate a process gracefully");
+        long started = System.nanoTime();
+        long deadline = started + grace.toNanos();
+        boolean group = isGroupLeader(process);
+        AtomicBoolean killed = new AtomicBoolean();
+        CompletableFuture<Termination> result = new CompletableFuture<>();
+        signal(process, Signal.TERM);
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    boolean leaderDone = !process.isAlive();
+                    boolean groupDone = !group || !ProcessTable.available()
+                            || ProcessTable.runningMembers(process.pid()).isEmpty();
+                    if (leaderDone && groupDone) {
+                        process.waitFor();
+                        result.complete(new Termination(process.pid(), process.exitValue(),
+                                killed.get(), Duration.ofNanos(System.nanoTime() - started)));
+                        return;
+                    }
+                    if (System.nanoTime() >= deadline && !killed.getAndSet(true)) {
+                        kill(process, group);
+                    } else if (killed.get()) {
+                        kill(process, group); // whatever is left after the first SIGKILL, e.g. late forks
+                    }
+                    TIMER.schedule(this, 10, TimeUnit.MILLISECONDS);
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            }
+        };
+        TIMER.schedule(check, 1, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private static void kill(Process process, boolean group) {
+        if (group) {
+            try {
+                Signals.sendToGroup(process.pid(), Signal.named("KILL"));
+            } catch (NoSuchProcessException e) {
+                // the group emptied meanwhile
+            }
+        } else {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void signal(Process process, Signal signal) {
+        try {
+            if (isGroupLeader(process)) {
+                Signals.sendToGroup(process.pid(), signal);
+            } else {
+                Signals.send(process.pid(), signal);
+            }
+        } catch (NoSuchProcessException e) {
+            if (process.isAlive()) {
+                throw e;
+            }
+            throw new NoSuchProcessException("process " + process.pid() + " has already exited",
+                    e.errorCode());
+        }
+    }
+
+    /**
+     * The shim would report a missing program as exit status 127; ProcessBuilder.start() throws
+     * instead, so look the program up first, the way execvp will: a name with a slash as a path
+     * (relative to the builder's directory), a bare name on the child's PATH.
+     */
+    private static void requireRunnable(String program, ProcessBuilder builder) throws IOException {
+        if (program.contains("/")) {
+            Path path = Path.of(program);
+            if (!path.isAbsolute() && builder.directory() != null) {
+                path = builder.directory().toPath().resolve(path);
+            }
+            if (!Files.isExecutable(path) || Files.isDirectory(path)) {
+                throw new IOException("Cannot run program \"" + program + "\": no executable file at " + path);
+            }
+            return;
+        }
+        String searchPath = builder.environment().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : searchPath.split(":", -1)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return;
+            }
+        }
+        throw new IOException("Cannot run program \"" + program + "\": not found on PATH " + searchPath);
+    }
+
+    private static void requireAlive(Process process) {
+        Objects.requireNonNull(process, "process");
+        if (!process.isAlive()) {
+            throw new NoSuchProcessException("process " + process.pid() + " has already exited"
+                    + " (status " + process.exitValue() + "): there is nothing to signal", ESRCH);
+        }
+    }
+
+    private static void requirePosix(String what) {
+        if (!Platform.current().isPosix()) {
+            throw new UnsupportedOperationException("sigbridge cannot yet " + what + " on "
+                    + Platform.current() + ": the Windows process-group adapter is not built");
+        }
+    }
+
+    private static synchronized Path shimPath() throws IOException {
+        if (shim == null) {
+            NativeLibrary.load();
+            shim = NativeLibrary.extract(EXEC_SHIM, true);
+        }
+        return shim;
+    }
+}

@@ -1,0 +1,71 @@
+package io.sigbridge;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** How a process ended after {@link ProcessGroups#terminate(Process, Duration)}. */
+public final class Termination {
+    private final long pid;
+    private final int exitStatus;
+    private final boolean killed;
+    private final Duration elapsed;
+
+    Termination(long pid, int exitStatus, boolean killed, Duration elapsed) {
+        this.pid = pid;
+        this.exitStatus = exitStatus;
+        this.killed = killed;
+        this.elapsed = elapsed;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * The exit status as {@link Process#exitValue()} reports it: on POSIX 128+n when the process
+     * died of signal n (so 143 after TERM, 137 after KILL).
+     */
+    public int exitStatus() {
+        return exitStatus;
+    }
+
+    /** True when it ended within the grace period, after the graceful request alone. */
+    public boolean endedGracefully() {
+        return !killed;
+    }
+
+    /** True when the grace period ran out and the group (or job) was killed. */
+    public boolean wasKilled() {
+        return killed;
+    }
+
+    /**
+     * The signal that ended it, read from the exit status as the JDK reports it (128+n) on
+     * POSIX; a process that called {@code exit(143)} itself looks the same. Empty on Windows and
+     * for statuses of 128 or less.
+     */
+    public Optional<Signal> signal() {
+        if (!io.sigbridge.internal.Platform.current().isPosix() || exitStatus <= 128
+                || exitStatus >= 128 + 65) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Signal.ofNumber(exitStatus - 128));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** From the graceful request to the end of the whole group. */
+    public Duration elapsed() {
+        return elapsed;
+    }
+
+    @Override
+    public String toString() {
+        return "Termination[pid " + pid + ", exit " + exitStatus
+                + signal().map(s -> " (" + s + ")").orElse("")
+                + (killed ? ", killed after the grace period" : ", ended gracefully")
+                + ", after " + elapsed.toMillis() + " ms]";
+    }
+}

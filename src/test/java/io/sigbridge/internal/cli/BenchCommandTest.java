@@ -1,0 +1,104 @@
+package io.sigbridge.internal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code bench} in this JVM with tiny counts and checks what it did, never how fast: the
+ * figures depend on the machine and are only printed.
+ */
+class BenchCommandTest {
+    private static final int BURST = 200;
+
+    @Test
+    void benchMeasuresThreeContendersAndAccountsForTheBurst() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(List.of("bench", "--iterations", "50", "--warmup", "20",
+                "--burst", Integer.toString(BURST)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        System.out.println(text); // the figures, in the surefire report
+        assertEquals(0, status, () -> "exit status; stderr: " + err.toString(StandardCharsets.UTF_8));
+
+        for (String contender : List.of(Bench.FLOOR, Bench.SIGBRIDGE, Bench.SUN_MISC)) {
+            String micros = "\\s+(\\d+\\.\\d\\d)";
+            Matcher row = Pattern.compile("(?m)^\\s+" + Pattern.quote(contender) + "\\s+50"
+                    + micros + micros + micros + micros + "$").matcher(text);
+            assertTrue(row.find(), contender + " has a row with n=50 and four figures:\n" + text);
+            double p50 = Double.parseDouble(row.group(1));
+            double max = Double.parseDouble(row.group(4));
+            assertTrue(p50 > 0 && p50 <= max, contender + ": 0 < p50 <= max");
+        }
+        assertTrue(text.contains("sigbridge/floor"), "ratios are printed");
+
+        assertEquals(BURST, number(text, "sent\\s+(\\d+)"), "the helper sent them all");
+        long delivered = number(text, "delivered\\s+(\\d+) events");
+        long coalesced = number(text, "coalesced (\\d+)");
+        assertEquals(BURST, delivered + coalesced, "every sent signal is accounted for");
+        assertEquals(BURST, number(text, "invocations (\\d+) ="), "native handler ran once per signal");
+        assertEquals(0, number(text, "duplicates (\\d+)"));
+        Matcher senders = Pattern.compile("sender pid\\s+(\\d+) of (\\d+) events").matcher(text);
+        assertTrue(senders.find(), text);
+        assertEquals(senders.group(2), senders.group(1), "every event with a siginfo names the helper");
+        assertTrue(!text.contains("INCOMPLETE"), text);
+    }
+
+    /**
+     * The plot is drawn in a child JVM without -Xcheck:jni: on JDK 17 the JDK's own font
+     * rasteriser (sun.font.FreetypeFontScaler) trips -Xcheck:jni's exception check (JDK-8269223,
+     * fixed in 18), which would hide a real JNI warning of ours among hundreds of the JDK's.
+     */
+    @Test
+    void benchDrawsThePlot() throws Exception {
+        Path png = Path.of("target", "bench-test.png");
+        Files.deleteIfExists(png);
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java")));
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"), Main.class.getName(),
+                "bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--plot", png.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("plot: "), output);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "the plot decodes as an image");
+        assertEquals(BenchPlot.WIDTH, image.getWidth());
+        assertEquals(BenchPlot.HEIGHT, image.getHeight());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(List.of("bench", "--fast"), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--fast'"));
+    }
+
+    private static long number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "/" + regex + "/ in:\n" + text);
+        return Long.parseLong(m.group(1));
+    }
+}
