@@ -29,7 +29,8 @@ import java.util.Optional;
  * {@code -Dsigbridge.console.grace=<milliseconds>} (default 4000, at most 4500). When a handler
  * consumed the event the routine returns TRUE; when no registration claims it, or one asks for
  * {@link Chain#PREVIOUS}, it returns FALSE and the JVM's own routine runs (shutdown hooks, exit
- * status 130 for CTRL_C, 143 for the others). Processes that load USER32, as the JVM does, get
+ * status 130 for CTRL_C, 143 for the others). Handlers registered with an executor are waited
+ * for too, within the last-gasp grace. Processes that load USER32, as the JVM does, get
  * no CTRL_LOGOFF or CTRL_SHUTDOWN from the console.
  */
 public enum ConsoleEvent {

@@ -45,7 +45,9 @@ public final class Signal implements Comparable<Signal> {
     public static final Signal WINCH = standard("WINCH");
     /**
      * Windows only: Ctrl-Break, the C runtime's SIGBREAK (21) and {@link ConsoleEvent#CTRL_BREAK}.
-     * The JVM uses it for its thread dump, as QUIT on POSIX. Unavailable elsewhere.
+     * The JVM uses it for its thread dump, as QUIT on POSIX: while a sigbridge registration
+     * consumes it the JVM's thread dump does not happen; {@link Chain#PREVIOUS} keeps it.
+     * Unavailable elsewhere.
      */
     public static final Signal BREAK = standard("BREAK");
 

@@ -56,6 +56,7 @@ class ConsoleEventTest {
             assertEquals(Signal.INT, e.signal());
             assertEquals(Optional.of(ConsoleEvent.CTRL_C), e.consoleEvent());
             assertEquals(0, e.code(), "CTRL_C_EVENT");
+            assertTrue(e.nativeThreadId().isPresent(), "the console's CtrlRoutine thread id");
             assertTrue(e.nanoTime() >= before && e.nanoTime() <= System.nanoTime(),
                     "captured on System.nanoTime's clock (QueryPerformanceCounter)");
         }
