@@ -166,12 +166,17 @@ public final class NativeLibrary {
         return extractionDirectory;
     }
 
-    /** Deletes {@code sigbridge-*} directories in the temp dir whose DLL no process holds. */
+    /**
+     * Deletes {@code sigbridge-*} directories in the temp dir whose DLL no process holds. Those
+     * younger than a minute are left alone: another JVM may be between extracting and loading.
+     */
     private static void removeStaleWindowsCopies() {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        long youngest = System.currentTimeMillis() - 60_000;
         try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, "sigbridge-*")) {
             for (Path dir : dirs) {
-                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || Files.getLastModifiedTime(dir).toMillis() > youngest) {
                     continue;
                 }
                 try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {

@@ -1,10 +1,13 @@
 package io.sigbridge.windows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +36,14 @@ class ChildJvmTest {
 
     @Test
     void unclaimedCtrlCGetsTheJvmsOwnHandling() throws Exception {
+        // Also: a loaded DLL cannot be deleted on Windows, so JVMs leave their extracted copy;
+        // the next JVM that extracts removes the copies nobody holds any more.
+        Path stale = Files.createTempDirectory("sigbridge-");
+        Files.write(stale.resolve("sigbridge.dll"), new byte[] {'M', 'Z'});
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
         String got = run("unclaimed", 130);
         assertTrue(got.contains("shutdown hook ran"), got);
+        assertFalse(Files.exists(stale), "the child removed the stale copy " + stale);
     }
 
     @Test
