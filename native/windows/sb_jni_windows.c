@@ -95,6 +95,14 @@ JNIEXPORT jboolean JNICALL Java_io_sigbridge_internal_WindowsNatives_runConsoleR
     return sb_windows_run_console_routine(type) ? JNI_TRUE : JNI_FALSE;
 }
 
+JNIEXPORT jint JNICALL
+Java_io_sigbridge_internal_WindowsNatives_passOnCtrlCThroughMsvcrtForTest(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return sb_windows_pass_on_ctrl_c_through_msvcrt();
+}
+
 JNIEXPORT void JNICALL Java_io_sigbridge_internal_WindowsNatives_abortForTest(JNIEnv *env,
                                                                              jclass cls)
 {

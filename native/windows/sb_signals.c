@@ -578,3 +578,16 @@ int sb_windows_run_console_routine(int type)
 {
     return on_console((DWORD)type) ? 1 : 0;
 }
+
+/* Test support: what msvcrt's own console routine does on real Windows when ours passed a
+ * CTRL_C on (it is registered before ours there and turns the event into its SIGINT): mark the
+ * event as passed on by this thread, then raise msvcrt's SIGINT. */
+int sb_windows_pass_on_ctrl_c_through_msvcrt(void)
+{
+    pass_on(CTRL_C_EVENT);
+    int rc = raise(SIGINT) == 0 ? 0 : ERROR_INVALID_PARAMETER;
+    if (pass_tls != TLS_OUT_OF_INDEXES) {
+        TlsSetValue(pass_tls, NULL);
+    }
+    return rc;
+}

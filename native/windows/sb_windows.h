@@ -31,5 +31,6 @@ int sb_windows_has_console(void);
 /* Test support: runs the console routine on the calling thread as the console would on its
  * CtrlRoutine thread (for CTRL_CLOSE/LOGOFF/SHUTDOWN, which only the system can send). */
 int sb_windows_run_console_routine(int type);
+int sb_windows_pass_on_ctrl_c_through_msvcrt(void);
 
 #endif

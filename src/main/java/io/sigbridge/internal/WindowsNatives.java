@@ -63,6 +63,12 @@ public final class WindowsNatives {
      */
     public static native boolean runConsoleRoutineForTest(int type);
 
+    /**
+     * Test support: what msvcrt's console routine does on real Windows after sigbridge's passed
+     * a CTRL_C on (raise its SIGINT on the same thread), which Wine's msvcrt does not do.
+     */
+    public static native int passOnCtrlCThroughMsvcrtForTest();
+
     /** Test support: the C runtime's abort(). */
     public static native void abortForTest();
 

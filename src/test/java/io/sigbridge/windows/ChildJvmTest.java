@@ -64,6 +64,13 @@ class ChildJvmTest {
     }
 
     @Test
+    void aCtrlCPassedOnThroughMsvcrtIsNotDeliveredTwice() throws Exception {
+        String got = run("msvcrt-pass-on", 130);
+        assertTrue(got.indexOf("shutdown hook ran") > got.indexOf("passing CTRL_C on"), got);
+        assertFalse(got.contains("handler ran (must not)"), got);
+    }
+
+    @Test
     void unclaimedRaiseOfTermGetsTheJvmsOwnHandling() throws Exception {
         String got = run("raise-term-unclaimed", 143);
         assertTrue(got.indexOf("shutdown hook ran") > got.indexOf("raising TERM"), got);

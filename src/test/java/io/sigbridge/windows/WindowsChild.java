@@ -63,6 +63,15 @@ public final class WindowsChild {
                 ctrlC();
                 break;
             }
+            case "msvcrt-pass-on": {
+                // Real Windows: msvcrt's console routine runs after ours and turns a CTRL_C we
+                // passed on (Chain.PREVIOUS) into its SIGINT, i.e. into our CRT handler. That
+                // must not be a second delivery, but the JVM's own handling (exit 130).
+                Signals.handle(Signal.INT, e -> note("handler ran (must not)"), Chain.PREVIOUS);
+                note("passing CTRL_C on through msvcrt");
+                WindowsNatives.passOnCtrlCThroughMsvcrtForTest();
+                break;
+            }
             case "raise-term-unclaimed": {
                 // No sigbridge handler: the raise goes to the JVM's C runtime, whose TERM handler
                 // is java.lang.Terminator's (shutdown hooks, exit 143).
