@@ -38,7 +38,10 @@ int sb_platform_disposition(int signo);
 uintptr_t sb_platform_handler_address(int signo);
 
 /* Blocks the calling (dispatcher) thread until a handler may have captured
- * something. Spurious returns are allowed: the caller drains and comes back. */
+ * something. Spurious returns are allowed: the caller drains and comes back.
+ * Before waiting, the dispatcher thread unblocks for itself every installed signal
+ * (a signal every thread blocks would never reach our handler) and blocks again
+ * the ones it unblocked whose handler was uninstalled. */
 int sb_platform_wait(void);
 /* Wakes the dispatcher from any thread, also from a signal handler. */
 void sb_platform_wake(void);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -43,6 +44,21 @@ static atomic_bool dispatcher_known;
 static pthread_t dispatcher_thread;
 
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
+
+/* A process-directed signal that every thread blocks stays pending forever: our handler never
+ * runs. That happens for real: a JDK before 20 (JDK-8234262) starts its child processes with
+ * the spawning Java thread's mask, in which HotSpot blocks QUIT, so a child run with -Xrs
+ * never gets QUIT. The dispatcher thread therefore unblocks, for itself only, every signal we
+ * handle, and blocks again on uninstall those that were blocked before. `mask_generation`
+ * (bumped under install_lock) tells it the set changed; the other fields are its own. */
+static atomic_uint mask_generation;
+static unsigned dispatcher_generation;
+static bool unblocked_by_us[NSIG];
+/* The reverse for last gasps: a process-directed ABRT (kill -ABRT) that the kernel handed to
+ * the dispatcher thread could not wait for Java there, so the dispatcher blocks the signals in
+ * synchronous mode and the kernel picks another thread. abort() on the dispatcher itself still
+ * works: it unblocks SIGABRT before it raises. */
+static bool blocked_by_us[NSIG];
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -156,11 +172,15 @@ int sb_platform_install(int signo)
         sigemptyset(&action.sa_mask);
         if (sigaction(signo, &action, &previous_action[signo]) == 0) {
             installed[signo] = true;
+            atomic_fetch_add(&mask_generation, 1);
         } else {
             rc = errno;
         }
     }
     pthread_mutex_unlock(&install_lock);
+    if (rc == 0) {
+        sb_wakeup_signal(); /* the dispatcher unblocks the signal before it waits again */
+    }
     return rc;
 }
 
@@ -188,8 +208,14 @@ int sb_platform_uninstall(int signo, int *outcome)
             installed[signo] = false;
             *outcome = SB_UNINSTALL_LEFT_THEIRS;
         }
+        if (!installed[signo]) {
+            atomic_fetch_add(&mask_generation, 1);
+        }
     }
     pthread_mutex_unlock(&install_lock);
+    if (*outcome != SB_UNINSTALL_NOT_INSTALLED) {
+        sb_wakeup_signal(); /* the dispatcher puts its mask back before it waits again */
+    }
     return rc;
 }
 
@@ -228,8 +254,54 @@ uintptr_t sb_platform_handler_address(int signo)
                                            : (uintptr_t)current.sa_handler;
 }
 
+/* Dispatcher thread only: unblocks the signals we handle that this thread blocks, and blocks
+ * again those we unblocked whose handler is gone. */
+static void update_dispatcher_mask(void)
+{
+    unsigned generation = atomic_load(&mask_generation);
+    if (generation == dispatcher_generation) {
+        return;
+    }
+    bool wanted[NSIG];
+    bool last_gasp_signal[NSIG];
+    pthread_mutex_lock(&install_lock);
+    generation = atomic_load(&mask_generation);
+    memcpy(wanted, installed, sizeof wanted);
+    for (int signo = 1; signo < NSIG; signo++) {
+        last_gasp_signal[signo] = atomic_load(&sync_enabled[signo]) != 0;
+    }
+    pthread_mutex_unlock(&install_lock);
+
+    sigset_t current, unblock, block;
+    pthread_sigmask(SIG_BLOCK, NULL, &current);
+    sigemptyset(&unblock);
+    sigemptyset(&block);
+    for (int signo = 1; signo < NSIG; signo++) {
+        bool blocked_now = sigismember(&current, signo) == 1;
+        if (wanted[signo] && last_gasp_signal[signo]) {
+            if (!blocked_now) {
+                sigaddset(&block, signo);
+                blocked_by_us[signo] = true;
+            }
+        } else if (blocked_by_us[signo]) {
+            sigaddset(&unblock, signo);
+            blocked_by_us[signo] = false;
+        } else if (wanted[signo] && blocked_now) {
+            sigaddset(&unblock, signo);
+            unblocked_by_us[signo] = true;
+        } else if (!wanted[signo] && unblocked_by_us[signo]) {
+            sigaddset(&block, signo);
+            unblocked_by_us[signo] = false;
+        }
+    }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    pthread_sigmask(SIG_BLOCK, &block, NULL);
+    dispatcher_generation = generation;
+}
+
 int sb_platform_wait(void)
 {
+    update_dispatcher_mask();
     return sb_wakeup_wait();
 }
 
@@ -365,8 +437,14 @@ int sb_platform_set_synchronous(int signo, int mode)
     int on = mode == SB_SYNC_ALWAYS ||
              (mode == SB_SYNC_IF_PREVIOUS_ENDS && installed[signo] &&
               previous_default_ends_process(signo));
-    atomic_store_explicit(&sync_enabled[signo], on, memory_order_release);
+    bool changed = atomic_exchange_explicit(&sync_enabled[signo], on, memory_order_acq_rel) != on;
+    if (changed) {
+        atomic_fetch_add(&mask_generation, 1);
+    }
     pthread_mutex_unlock(&install_lock);
+    if (changed) {
+        sb_wakeup_signal(); /* the dispatcher blocks (or unblocks) it before it waits again */
+    }
     return 0;
 }
 

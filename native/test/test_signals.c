@@ -3,6 +3,8 @@
  * spurious wake-ups. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -169,6 +171,38 @@ static void spurious_wake_ups_are_harmless(void)
     CHECK_EQ(0, sb_core_drain(none, 4));
 }
 
+static bool blocked_here(int signo)
+{
+    sigset_t mask;
+    CHECK_EQ(0, pthread_sigmask(SIG_BLOCK, NULL, &mask));
+    return sigismember(&mask, signo) == 1;
+}
+
+/* A process started with a signal blocked in every thread (a JDK before 20 spawns its
+ * children with QUIT blocked): the dispatcher thread, here the only thread, unblocks it
+ * for itself while the handler is installed and blocks it again afterwards. */
+static void a_signal_blocked_everywhere_still_reaches_the_dispatcher(void)
+{
+    sigset_t prof, saved;
+    sigemptyset(&prof);
+    sigaddset(&prof, SIGPROF);
+    CHECK_EQ(0, pthread_sigmask(SIG_BLOCK, &prof, &saved));
+    CHECK_EQ(0, sb_platform_install(SIGPROF));
+    CHECK_EQ(0, kill(getpid(), SIGPROF)); /* pending: no thread accepts it */
+    alarm(20);                             /* without the unblock, collect never returns */
+    sb_event event;
+    collect(SIGPROF, &event, 1);
+    alarm(0);
+    CHECK_EQ(getpid(), event.pid);
+    CHECK(!blocked_here(SIGPROF));
+    int outcome;
+    CHECK_EQ(0, sb_platform_uninstall(SIGPROF, &outcome));
+    CHECK_EQ(SB_UNINSTALL_RESTORED, outcome);
+    CHECK_EQ(0, sb_platform_wait()); /* returns at once: uninstall woke the dispatcher */
+    CHECK(blocked_here(SIGPROF));
+    CHECK_EQ(0, pthread_sigmask(SIG_SETMASK, &saved, NULL));
+}
+
 static void bad_targets_are_refused(void)
 {
     CHECK_EQ(EINVAL, sb_platform_kill(0, SIGUSR1));
@@ -189,6 +223,7 @@ int main(void)
     RUN(chain_calls_the_previous_handler_with_the_siginfo);
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
+    RUN(a_signal_blocked_everywhere_still_reaches_the_dispatcher);
     RUN(bad_targets_are_refused);
     return 0;
 }

@@ -96,6 +96,36 @@ class LastGaspTest {
     }
 
     @Test
+    void killDashAbrtFromAnotherProcessRunsTheHandlerThenDiesBySigabrt() throws Exception {
+        // Process-directed: the kernel may pick any thread but the dispatcher, which blocks
+        // last-gasp signals for itself so that it stays free to run the Java handlers.
+        for (int round = 0; round < 5; round++) {
+            Files.deleteIfExists(dir.resolve("handler.txt"));
+            Path out = dir.resolve("output.txt");
+            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            if (Runtime.version().feature() >= 24) {
+                cmd.add("--enable-native-access=ALL-UNNAMED");
+            }
+            cmd.addAll(List.of("-Xcheck:jni", "-XX:-CreateCoredumpOnCrash", "-cp", System.getProperty("java.class.path"),
+                    AbortingChild.class.getName(), "killed-with-abrt", dir.toString()));
+            Process p = new ProcessBuilder(withShell(cmd)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!Files.readString(out).contains("READY")) {
+                    assertTrue(System.nanoTime() < deadline, Files.readString(out));
+                    Thread.sleep(5);
+                }
+                assertEquals(0, new ProcessBuilder("kill", "-ABRT", Long.toString(p.pid())).start().waitFor());
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(134, p.exitValue(), Files.readString(out));
+                assertTrue(file("handler.txt").startsWith("ran for SIGABRT"), "round " + round + ": " + Files.readString(out));
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void severalThreadsAbortingAtOnceStillEndTheProcessBySigabrt() throws Exception {
         Result r = runChild("several-threads");
         assertEquals(134, r.exit, r.output);

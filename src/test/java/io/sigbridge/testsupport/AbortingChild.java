@@ -27,6 +27,7 @@ public final class AbortingChild {
             case "raise":
             case "hang-in-handler":
             case "abort-on-dispatcher":
+            case "killed-with-abrt":
                 // Registered first, so it runs first: the dump after it may take a while.
                 Signals.handle(Signal.ABRT, e -> {
                     // Appended: with several aborting threads the process may end while a later
