@@ -9,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Scenarios that end a process, each in a child Windows JVM with a console of its own. Exit
@@ -18,8 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * a process with no console handler at all is not asserted (Wine: 0, Windows: 0xC000013A).
  */
 class ChildJvmTest {
-    @TempDir
-    Path dir;
+    private Path dir;
+
+    @BeforeEach
+    void directory(TestInfo test) throws Exception {
+        dir = WindowsTestSupport.childDirectory(test.getTestMethod().orElseThrow().getName());
+    }
 
     private String run(String mode, int expectedExit) throws Exception {
         Path out = dir.resolve(mode + ".txt");

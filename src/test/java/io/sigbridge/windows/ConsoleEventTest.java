@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.sigbridge.ConsoleEvent;
 import io.sigbridge.NoConsoleException;
@@ -112,9 +111,9 @@ class ConsoleEventTest {
     }
 
     @Test
-    void ctrlBreakToTheGroupOfAChild(@TempDir Path dir) throws Exception {
+    void ctrlBreakToTheGroupOfAChild() throws Exception {
         assumeFalse(WindowsTestSupport.underWine(), WindowsTestSupport.WINE_NO_CTRL_BREAK);
-        Path out = dir.resolve("child.txt");
+        Path out = WindowsTestSupport.childDirectory("break-group").resolve("child.txt");
         StringBuilder line = new StringBuilder();
         for (String arg : WindowsTestSupport.childCommand("break-group", out)) {
             line.append('"').append(arg).append("\" ");

@@ -44,6 +44,18 @@ final class WindowsTestSupport {
         assertTrue(WindowsNatives.hasConsole(), "attached to the new console");
     }
 
+    /**
+     * A fresh directory for a child's files under target/windows-children. Not a JUnit @TempDir:
+     * under Wine the handles of a child that ended (above all after abort()) are sometimes
+     * released late, so deleting at once fails with a sharing violation; and the files stay
+     * for a look when a test fails.
+     */
+    static Path childDirectory(String name) throws IOException {
+        Path target = Path.of(System.getProperty("sigbridge.test.testClasses")).getParent();
+        Path root = Files.createDirectories(target.resolve("windows-children"));
+        return Files.createTempDirectory(root, name + "-");
+    }
+
     /** The command line of a child Windows JVM running {@link WindowsChild} in {@code mode}. */
     static List<String> childCommand(String mode, Path output, String... more) {
         List<String> cmd = new ArrayList<>();
