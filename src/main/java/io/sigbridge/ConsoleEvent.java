@@ -30,7 +30,10 @@ import java.util.Optional;
  * consumed the event the routine returns TRUE; when no registration claims it, or one asks for
  * {@link Chain#PREVIOUS}, it returns FALSE and the JVM's own routine runs (shutdown hooks, exit
  * status 130 for CTRL_C, 143 for the others). Handlers registered with an executor are waited
- * for too, within the last-gasp grace. Processes that load USER32, as the JVM does, get
+ * for too, within the last-gasp grace. Consuming CTRL_CLOSE does not keep the process alive:
+ * Windows ends it when the routine returns, without the JVM's shutdown hooks; register with
+ * {@link Chain#PREVIOUS} to have them run after the handlers. Processes that load USER32, as
+ * the JVM does, get
  * no CTRL_LOGOFF or CTRL_SHUTDOWN from the console.
  */
 public enum ConsoleEvent {
