@@ -13,7 +13,7 @@ import io.sigbridge.Signals;
 /**
  * A child JVM for the last-gasp tests: {@code AbortingChild MODE DIR}. It writes
  * {@code DIR/handler.txt} from its ABRT handler and {@code DIR/dump.txt} through FaultReporter,
- * prints "READY" and then does what MODE says.
+ * prints "READY <pid>" and then does what MODE says.
  */
 public final class AbortingChild {
     private AbortingChild() {}
@@ -58,7 +58,7 @@ public final class AbortingChild {
             default:
                 throw new IllegalArgumentException(mode);
         }
-        System.out.println("READY");
+        System.out.println("READY " + ProcessHandle.current().pid()); // ChildJvm's protocol
         System.out.flush();
         switch (mode) {
             case "native-thread":
