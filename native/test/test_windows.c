@@ -195,7 +195,7 @@ static void the_clock_moves_forward(void)
 int main(void)
 {
     CHECK_EQ(0, sb_platform_init(64));
-    sb_platform_register_dispatcher();
+    sb_platform_consumer_refresh();
     RUN(raise_is_captured_and_the_handler_reinstalled);
     RUN(fault_signals_are_refused);
     RUN(an_unclaimed_console_event_is_passed_on);

@@ -357,7 +357,9 @@ int sb_platform_wait(void)
     return r == WAIT_OBJECT_0 ? 0 : (int)GetLastError();
 }
 
-void sb_platform_register_dispatcher(void)
+/* Windows has no signal masks: the consumer only makes itself known, for the last-gasp
+ * check ("never wait on the dispatcher itself"). */
+void sb_platform_consumer_refresh(void)
 {
     InterlockedExchange(&dispatcher_thread, (LONG)GetCurrentThreadId());
 }
