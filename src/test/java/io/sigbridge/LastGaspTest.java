@@ -126,6 +126,18 @@ class LastGaspTest {
     }
 
     @Test
+    void faultReporterOnTermDumpsThenTheJvmShutsDownAsItWouldHave() throws Exception {
+        try (ChildJvm child = startChild("fault-on-term")) {
+            child.kill("TERM");
+            assertEquals(143, child.awaitExit(), child.describe());
+        }
+        String dump = file("dump.txt");
+        assertTrue(dump.contains("sigbridge thread dump: SIGTERM(15) from pid "), dump);
+        assertTrue(dump.contains("\"main\"") && dump.contains("end of thread dump"), dump);
+        assertEquals("hook ran", file("hook.txt"), "Chain.PREVIOUS: the JVM's shutdown hooks ran after the dump");
+    }
+
+    @Test
     void dumpLaterOnAHungChildDumpsAndEndsIt() throws Exception {
         Result r = runChild("dump-later-exit");
         assertEquals(1, r.exit, r.output);

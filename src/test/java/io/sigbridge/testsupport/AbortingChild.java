@@ -48,6 +48,17 @@ public final class AbortingChild {
                 Signals.handle(Signal.TERM, e -> Files.writeString(dir.resolve("handler.txt"), "ran for " + e.signal()),
                         Chain.PREVIOUS);
                 break;
+            case "fault-on-term":
+                // The dump on TERM, then the JVM's own TERM handling: hooks, exit 143.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Files.writeString(dir.resolve("hook.txt"), "hook ran");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+                FaultReporter.enable(dir.resolve("dump.txt"), Signal.TERM);
+                break;
             case "dump-later-exit":
                 FaultReporter.dumpLater(Duration.ofMillis(300), true);
                 break;
