@@ -105,4 +105,37 @@ class CliSmokeTest {
             }
         }
     }
+
+    /** {@code watch} without {@code --for} stops on the second Ctrl-C (SIGINT), not the first. */
+    @Test
+    void watchStopsOnTheSecondInterrupt() throws Exception {
+        List<String> watchCommand = new java.util.ArrayList<>(TestProcesses.javaCommand());
+        watchCommand.addAll(List.of("-cp", TestProcesses.classes().toString(), "io.sigbridge.internal.cli.Main",
+                "watch", "USR1"));
+        try (TestProcesses.Started watch = TestProcesses.start(watchCommand)) {
+            awaitOutput(watch, "watching pid " + watch.pid());
+            kill("INT", watch.pid());
+            awaitOutput(watch, "SIGINT"); // standard signals merge while pending: one at a time
+            assertTrue(watch.process().isAlive(), "one Ctrl-C does not stop the watch: " + watch.output());
+            kill("INT", watch.pid());
+            assertEquals(0, watch.waitForExit(), watch.output());
+            assertEquals(2, watch.output().lines().filter(l -> l.contains("SIGINT")).count(), watch.output());
+        }
+    }
+
+    private static void awaitOutput(TestProcesses.Started child, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestProcesses.WAIT_SECONDS);
+        while (!child.output().contains(text)) {
+            if (!child.process().isAlive() || System.nanoTime() > deadline) {
+                fail("no '" + text + "' from the child: " + child.output());
+            }
+            Thread.sleep(10); // polling the child's output file
+        }
+    }
+
+    private static void kill(String signal, long pid) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+        assertTrue(k.waitFor(TestProcesses.WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, k.exitValue());
+    }
 }
