@@ -32,6 +32,15 @@ import io.sigbridge.internal.WindowsNatives;
  * registered, {@link Chain#PREVIOUS} runs it after the Java handlers, and closing the last
  * registration puts it back.
  *
+ * <h2>Last gasps</h2>
+ * A process ends as soon as its SIGABRT handler returns, so ABRT handlers are synchronous: the
+ * thread that received the signal (for {@code abort()}, the aborting thread) waits in its
+ * native handler until the Java handlers of that delivery have run on the dispatcher, at most
+ * {@link #lastGaspGrace()}; then the previous action takes effect and the process still ends by
+ * SIGABRT (exit status 134 on POSIX, 3 on Windows). An ABRT handler cannot keep the process
+ * alive. {@link Chain#PREVIOUS} onto a SIG_DFL that ends the process works the same way. A
+ * delivery on the dispatcher thread itself does not wait (nothing else could run the handlers).
+ *
  * <h2>Platforms</h2>
  * Linux and macOS (x86_64, aarch64) use {@code sigaction} with SA_SIGINFO. Sender pid/uid and
  * sigqueue values are POSIX features; macOS has no sigqueue, so
@@ -44,7 +53,7 @@ import io.sigbridge.internal.WindowsNatives;
  * for CTRL_C, BREAK for CTRL_BREAK, TERM for CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN) and
  * the handlers registered for them precisely with {@link #handle(ConsoleEvent, SignalHandler)};
  * {@link SignalEvent#consoleEvent()} says which it was. A SIGABRT handler runs before
- * {@code abort()} ends the process (bounded by the console grace). Windows has no
+ * {@code abort()} ends the process (a last gasp, as above). Windows has no
  * {@code kill}: {@link #send(long, Signal)} to another process throws
  * {@link UnsupportedOperationException}; use {@link #sendConsoleEvent} and process groups.
  * Signal constants of other platforms ({@link Signal#HUP}, ...) are unavailable there and
