@@ -16,12 +16,16 @@
 #include "../core/sb_platform.h"
 #include "sb_check.h"
 
-/* Waits for and drains events of one signal; returns how many it collected. */
-static uint32_t collect(int signo, sb_event *out, uint32_t want)
+/* Waits for and drains events of one signal; returns how many it collected. As the consumer
+ * of a multi-threaded process it refreshes its mask before every drain, as the JNI layer does. */
+static uint32_t collect_events(int signo, sb_event *out, uint32_t want, bool as_consumer)
 {
     uint32_t got = 0;
     while (got < want) {
         sb_event batch[16];
+        if (as_consumer) {
+            sb_platform_consumer_refresh();
+        }
         uint32_t n = sb_core_drain(batch, 16);
         if (n == 0) {
             CHECK_EQ(0, sb_platform_wait());
@@ -34,6 +38,11 @@ static uint32_t collect(int signo, sb_event *out, uint32_t want)
         }
     }
     return got;
+}
+
+static uint32_t collect(int signo, sb_event *out, uint32_t want)
+{
+    return collect_events(signo, out, want, false);
 }
 
 static void raise_reports_our_pid(void)
@@ -191,22 +200,7 @@ static void *everywhere_consumer(void *arg)
     (void)arg;
     sb_platform_consumer_refresh(); /* inherited SIGPROF blocked: unblocks it */
     atomic_store(&everywhere_step, blocked_here(SIGPROF) ? -1 : 1);
-    uint32_t got = 0;
-    while (got < 1) {
-        sb_event batch[16];
-        sb_platform_consumer_refresh();
-        uint32_t n = sb_core_drain(batch, 16);
-        if (n == 0) {
-            CHECK_EQ(0, sb_platform_wait());
-            continue;
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            if (batch[i].signo == SIGPROF) {
-                everywhere_event = batch[i];
-                got++;
-            }
-        }
-    }
+    collect_events(SIGPROF, &everywhere_event, 1, true);
     atomic_store(&everywhere_step, 2);
     while (atomic_load(&everywhere_step) != 3) {
         sched_yield(); /* until the main thread uninstalled */
@@ -257,21 +251,7 @@ static void *consumer_main(void *arg)
     sigset_t mask;
     pthread_sigmask(SIG_BLOCK, NULL, &mask);
     atomic_store(&consumer_blocked_usr1, sigismember(&mask, SIGUSR1));
-    uint32_t got = 0;
-    while (got < 3) { /* collect(), with a refresh before every drain as the JNI layer does */
-        sb_event batch[16];
-        sb_platform_consumer_refresh();
-        uint32_t n = sb_core_drain(batch, 16);
-        if (n == 0) {
-            CHECK_EQ(0, sb_platform_wait());
-            continue;
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            if (batch[i].signo == SIGUSR1 && got < 3) {
-                consumer_events[got++] = batch[i];
-            }
-        }
-    }
+    collect_events(SIGUSR1, consumer_events, 3, true);
     return NULL;
 }
 
