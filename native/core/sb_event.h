@@ -15,7 +15,8 @@
 #define SB_EVENT_FOLDED 0x4u     /* synthesised by the consumer: the ring was full for every
                                     delivery it stands for, so no siginfo survived */
 #define SB_EVENT_SYNC 0x8u       /* a last gasp: the receiving thread waits in its handler until
-                                    the Java side completes `ticket` (or the grace runs out) */
+                                    the Java side completes `ticket` (or the grace runs out); on
+                                    Windows also a console routine waiting for the handlers */
 
 /* Where an event came from. */
 #define SB_SOURCE_SIGNAL 0  /* a POSIX signal or a CRT signal; signo is its number */
@@ -38,5 +39,11 @@ typedef struct sb_event {
 
 /* Accounting slots: every signal number and console event maps to one slot below this. */
 #define SB_MAX_SLOTS 128
+
+/* Windows console control events use the slots SB_CONSOLE_SLOT_BASE + CTRL_*_EVENT type
+ * (CTRL_C 0, CTRL_BREAK 1, CTRL_CLOSE 2, CTRL_LOGOFF 5, CTRL_SHUTDOWN 6), apart from the CRT
+ * signal numbers (2..22). */
+#define SB_CONSOLE_SLOT_BASE 64
+#define SB_CONSOLE_TYPES 7
 
 #endif

@@ -37,8 +37,20 @@ int sb_platform_uninstall(int signo, int *outcome);
 int sb_platform_disposition(int signo);
 uintptr_t sb_platform_handler_address(int signo);
 
+/* Declares the calling thread the one consumer (the JVM's dispatcher) of a process whose other
+ * threads take signals, and brings its signal mask up to date: every signal sigbridge has
+ * installed is kept blocked on it (and unblocked again once uninstalled), so that a flood of a
+ * signal cannot keep the consumer running handlers instead of draining the ring, and a last
+ * gasp lands on a thread that can wait; except a signal it finds blocked already, which it
+ * unblocks and takes itself (every thread may block it). The JNI layer calls it before every
+ * drain; a single-threaded program (the C tests) must not from its only thread. */
+void sb_platform_consumer_refresh(void);
+
 /* Blocks the calling (dispatcher) thread until a handler may have captured
- * something. Spurious returns are allowed: the caller drains and comes back. */
+ * something. Spurious returns are allowed: the caller drains and comes back.
+ * Before waiting, the dispatcher thread unblocks for itself every installed signal
+ * (a signal every thread blocks would never reach our handler) and blocks again
+ * the ones it unblocked whose handler was uninstalled. */
 int sb_platform_wait(void);
 /* Wakes the dispatcher from any thread, also from a signal handler. */
 void sb_platform_wake(void);
@@ -53,7 +65,7 @@ int sb_platform_chain(const sb_event *event);
  * at most the grace) until the Java side completes the event's ticket, then restores the
  * previous action and lets it take effect: the previous handler is called in signal
  * context, a SIG_DFL that ends the process ends it by this signal. A handler running on
- * the dispatcher thread itself does not wait (nobody else could complete it).
+ * the consumer thread itself does not wait (nobody else could complete it).
  *   SB_SYNC_OFF: asynchronous delivery (the default)
  *   SB_SYNC_ALWAYS: every delivery is a last gasp (ABRT)
  *   SB_SYNC_IF_PREVIOUS_ENDS: only when the saved action is a SIG_DFL that ends the
@@ -64,8 +76,6 @@ int sb_platform_chain(const sb_event *event);
 int sb_platform_set_synchronous(int signo, int mode);
 void sb_platform_set_sync_grace_millis(int32_t millis);
 void sb_platform_complete(int signo, uint64_t ticket);
-/* Called by the dispatcher thread before it waits, so handlers can recognise it. */
-void sb_platform_register_dispatcher(void);
 
 int sb_platform_raise(int signo);
 int sb_platform_kill(int64_t pid, int signo);

@@ -98,10 +98,15 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIE
         return 0;
     }
     uint32_t max = room < BATCH ? (uint32_t)room : BATCH;
-    sb_platform_register_dispatcher();
     sb_event events[BATCH];
     uint32_t n;
-    while ((n = sb_core_drain(events, max)) == 0) {
+    for (;;) {
+        /* Before every drain, also after a wake-up: keep the signals installed now blocked on
+         * this thread, and release those no longer installed. */
+        sb_platform_consumer_refresh();
+        if ((n = sb_core_drain(events, max)) > 0) {
+            break;
+        }
         int rc = sb_platform_wait();
         if (rc != 0) {
             return -rc;

@@ -14,8 +14,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,13 +35,36 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous_action[NSIG];
 static bool installed[NSIG];
 
+/*
+ * The consumer (the dispatcher thread, which calls sb_platform_consumer_refresh before every
+ * drain) manages its own signal mask for the signals we install:
+ * - It keeps them blocked on itself, so the kernel hands process-directed deliveries to other
+ *   threads: during a flood a thread that returns from a handler is given the next pending
+ *   signal at once, and a consumer caught that way ran handlers instead of draining the ring
+ *   (up to 3,843 of a 10,000-signal burst). A last gasp (ABRT) must not land on it either: it
+ *   could not wait for Java there.
+ * - Except a signal it finds blocked already, not by us: then every thread probably blocks it
+ *   (a JDK before 20 starts child processes with the spawning thread's mask, in which HotSpot
+ *   blocks QUIT, JDK-8234262), and a process-directed one would stay pending forever. The
+ *   consumer unblocks that one and takes it itself.
+ * On uninstall it undoes what it did. `mask_generation` (bumped under install_lock) tells it
+ * the installed set changed; the bit masks (bit signo-1) are read by the handler too.
+ */
+static atomic_bool consumer_known;
+static pthread_t consumer_thread;
+static _Atomic(long) consumer_tid; /* Linux: the consumer's kernel thread id, for the handler */
+static _Atomic(uint64_t) consumer_blocked; /* blocked on the consumer by us */
+static _Atomic(uint64_t) consumer_takes;   /* found blocked, unblocked by us: the consumer takes it */
+static atomic_uint mask_generation;
+static unsigned consumer_generation;
+#define MASKABLE(signo) ((signo) >= 1 && (signo) <= 64)
+#define BIT(signo) (UINT64_C(1) << ((signo) - 1))
+
 /* Last-gasp state, read in signal context: atomics only. */
 static atomic_int sync_enabled[NSIG];
 static _Atomic(uint64_t) sync_issued[NSIG];
 static _Atomic(uint64_t) sync_completed[NSIG];
 static atomic_int sync_grace_millis = 3000;
-static atomic_bool dispatcher_known;
-static pthread_t dispatcher_thread;
 
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
 
@@ -87,6 +111,23 @@ static void on_signal(int signo, siginfo_t *info, void *context)
         event.flags |= SB_EVENT_SYNC;
         event.ticket = atomic_fetch_add(&sync_issued[signo], 1) + 1;
     }
+#if defined(__linux__)
+    /* On the consumer thread (it had not blocked this signal yet: installed after its last
+     * refresh): block the signal there from the return of this handler on. Otherwise, while
+     * the process's queue of this signal is not empty, the kernel hands the next one to this
+     * thread on every return from the handler and the consumer never drains the ring. Not for
+     * a signal the consumer takes on purpose (blocked everywhere else), and not for a last
+     * gasp: that one re-raises the signal to end the process as soon as the handler returns
+     * (abort() on the consumer, blocked there, would end in abort's fallback crash). */
+    long consumer = atomic_load_explicit(&consumer_tid, memory_order_relaxed);
+    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == syscall(SYS_gettid) &&
+        !sync && !(atomic_load_explicit(&consumer_takes, memory_order_relaxed) & BIT(signo))) {
+        sigaddset(&((ucontext_t *)context)->uc_sigmask, signo);
+        atomic_fetch_or_explicit(&consumer_blocked, BIT(signo), memory_order_relaxed);
+    }
+#else
+    (void)context;
+#endif
     if (info != NULL) {
         event.code = info->si_code;
         if (sent_by_a_process(signo, info)) {
@@ -156,11 +197,15 @@ int sb_platform_install(int signo)
         sigemptyset(&action.sa_mask);
         if (sigaction(signo, &action, &previous_action[signo]) == 0) {
             installed[signo] = true;
+            atomic_fetch_add(&mask_generation, 1);
         } else {
             rc = errno;
         }
     }
     pthread_mutex_unlock(&install_lock);
+    if (rc == 0) {
+        sb_wakeup_signal(); /* the consumer updates its mask before it waits again */
+    }
     return rc;
 }
 
@@ -188,8 +233,14 @@ int sb_platform_uninstall(int signo, int *outcome)
             installed[signo] = false;
             *outcome = SB_UNINSTALL_LEFT_THEIRS;
         }
+        if (!installed[signo]) {
+            atomic_fetch_add(&mask_generation, 1);
+        }
     }
     pthread_mutex_unlock(&install_lock);
+    if (*outcome != SB_UNINSTALL_NOT_INSTALLED) {
+        sb_wakeup_signal(); /* the dispatcher puts its mask back before it waits again */
+    }
     return rc;
 }
 
@@ -226,6 +277,72 @@ uintptr_t sb_platform_handler_address(int signo)
     }
     return (current.sa_flags & SA_SIGINFO) ? (uintptr_t)current.sa_sigaction
                                            : (uintptr_t)current.sa_handler;
+}
+
+static bool on_consumer_thread(void)
+{
+    return atomic_load(&consumer_known) && pthread_equal(pthread_self(), consumer_thread);
+}
+
+void sb_platform_consumer_refresh(void)
+{
+    if (!on_consumer_thread()) {
+        /* A new consumer (the JVM has one; the C tests start several): manage its mask afresh. */
+        consumer_thread = pthread_self();
+        atomic_store(&consumer_blocked, 0);
+        atomic_store(&consumer_takes, 0);
+        consumer_generation = atomic_load(&mask_generation) - 1;
+#if defined(__linux__)
+        atomic_store(&consumer_tid, (long)syscall(SYS_gettid));
+#endif
+        atomic_store(&consumer_known, true);
+    }
+    unsigned generation = atomic_load(&mask_generation);
+    if (generation == consumer_generation) {
+        return; /* the common case: one atomic load before each drain */
+    }
+    bool wanted[NSIG];
+    pthread_mutex_lock(&install_lock);
+    generation = atomic_load(&mask_generation);
+    memcpy(wanted, installed, sizeof wanted);
+    pthread_mutex_unlock(&install_lock);
+
+    sigset_t current, block, unblock;
+    if (pthread_sigmask(SIG_BLOCK, NULL, &current) != 0) {
+        return;
+    }
+    sigemptyset(&block);
+    sigemptyset(&unblock);
+    for (int signo = 1; signo < NSIG && MASKABLE(signo); signo++) {
+        uint64_t bit = BIT(signo);
+        bool blocked_now = sigismember(&current, signo) == 1;
+        bool ours_blocked = (atomic_load(&consumer_blocked) & bit) != 0;
+        bool ours_taken = (atomic_load(&consumer_takes) & bit) != 0;
+        if (wanted[signo]) {
+            if (ours_blocked || ours_taken) {
+                continue;
+            }
+            if (blocked_now) {
+                sigaddset(&unblock, signo);
+                atomic_fetch_or(&consumer_takes, bit);
+            } else {
+                sigaddset(&block, signo);
+                atomic_fetch_or(&consumer_blocked, bit);
+            }
+        } else {
+            if (ours_blocked) {
+                sigaddset(&unblock, signo);
+                atomic_fetch_and(&consumer_blocked, ~bit);
+            }
+            if (ours_taken) {
+                sigaddset(&block, signo);
+                atomic_fetch_and(&consumer_takes, ~bit);
+            }
+        }
+    }
+    pthread_sigmask(SIG_BLOCK, &block, NULL);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    consumer_generation = generation;
 }
 
 int sb_platform_wait(void)
@@ -335,20 +452,6 @@ int sb_platform_chain(const sb_event *event)
 
 /* --- last gasp ----------------------------------------------------------------------- */
 
-static bool on_dispatcher_thread(void)
-{
-    return atomic_load_explicit(&dispatcher_known, memory_order_acquire) &&
-           pthread_equal(pthread_self(), dispatcher_thread);
-}
-
-void sb_platform_register_dispatcher(void)
-{
-    if (!atomic_load(&dispatcher_known)) {
-        dispatcher_thread = pthread_self();
-        atomic_store_explicit(&dispatcher_known, true, memory_order_release);
-    }
-}
-
 static bool previous_default_ends_process(int signo)
 {
     const struct sigaction *p = &previous_action[signo];
@@ -394,7 +497,7 @@ void sb_platform_complete(int signo, uint64_t ticket)
  */
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
-    if (!on_dispatcher_thread()) {
+    if (!on_consumer_thread()) {
         int64_t deadline = sb_clock_nanos() + (int64_t)atomic_load(&sync_grace_millis) * 1000000;
         while (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) < ticket &&
                sb_clock_nanos() < deadline) {
@@ -428,7 +531,20 @@ int sb_platform_raise(int signo)
     if (!valid_signal(signo)) {
         return EINVAL;
     }
-    return raise(signo) == 0 ? 0 : errno;
+    /* raise(3) targets the calling thread: on the consumer, where we keep our signals blocked
+     * (a handler that raises), unblock it for the call so that it is delivered now. */
+    sigset_t only, previous;
+    bool unblocked = false;
+    if (MASKABLE(signo) && (atomic_load(&consumer_blocked) & BIT(signo)) && on_consumer_thread()) {
+        sigemptyset(&only);
+        sigaddset(&only, signo);
+        unblocked = pthread_sigmask(SIG_UNBLOCK, &only, &previous) == 0;
+    }
+    int rc = raise(signo) == 0 ? 0 : errno;
+    if (unblocked) {
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    }
+    return rc;
 }
 
 int sb_platform_kill(int64_t pid, int signo)

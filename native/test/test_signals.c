@@ -3,6 +3,10 @@
  * spurious wake-ups. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -12,12 +16,16 @@
 #include "../core/sb_platform.h"
 #include "sb_check.h"
 
-/* Waits for and drains events of one signal; returns how many it collected. */
-static uint32_t collect(int signo, sb_event *out, uint32_t want)
+/* Waits for and drains events of one signal; returns how many it collected. As the consumer
+ * of a multi-threaded process it refreshes its mask before every drain, as the JNI layer does. */
+static uint32_t collect_events(int signo, sb_event *out, uint32_t want, bool as_consumer)
 {
     uint32_t got = 0;
     while (got < want) {
         sb_event batch[16];
+        if (as_consumer) {
+            sb_platform_consumer_refresh();
+        }
         uint32_t n = sb_core_drain(batch, 16);
         if (n == 0) {
             CHECK_EQ(0, sb_platform_wait());
@@ -30,6 +38,11 @@ static uint32_t collect(int signo, sb_event *out, uint32_t want)
         }
     }
     return got;
+}
+
+static uint32_t collect(int signo, sb_event *out, uint32_t want)
+{
+    return collect_events(signo, out, want, false);
 }
 
 static void raise_reports_our_pid(void)
@@ -169,6 +182,99 @@ static void spurious_wake_ups_are_harmless(void)
     CHECK_EQ(0, sb_core_drain(none, 4));
 }
 
+static bool blocked_here(int signo)
+{
+    sigset_t mask;
+    CHECK_EQ(0, pthread_sigmask(SIG_BLOCK, NULL, &mask));
+    return sigismember(&mask, signo) == 1;
+}
+
+/* A process started with a signal blocked in every thread (a JDK before 20 spawns its
+ * children with QUIT blocked): the consumer thread finds it blocked, unblocks it for itself
+ * while the handler is installed and takes it, and blocks it again after uninstall. */
+static sb_event everywhere_event;
+static atomic_int everywhere_step;
+
+static void *everywhere_consumer(void *arg)
+{
+    (void)arg;
+    sb_platform_consumer_refresh(); /* inherited SIGPROF blocked: unblocks it */
+    atomic_store(&everywhere_step, blocked_here(SIGPROF) ? -1 : 1);
+    collect_events(SIGPROF, &everywhere_event, 1, true);
+    atomic_store(&everywhere_step, 2);
+    while (atomic_load(&everywhere_step) != 3) {
+        sched_yield(); /* until the main thread uninstalled */
+    }
+    sb_platform_consumer_refresh(); /* blocks it again */
+    atomic_store(&everywhere_step, blocked_here(SIGPROF) ? 4 : -4);
+    return NULL;
+}
+
+static void a_signal_blocked_everywhere_still_reaches_the_consumer(void)
+{
+    sigset_t prof, saved;
+    sigemptyset(&prof);
+    sigaddset(&prof, SIGPROF);
+    CHECK_EQ(0, pthread_sigmask(SIG_BLOCK, &prof, &saved));
+    CHECK_EQ(0, sb_platform_install(SIGPROF));
+    pthread_t consumer;
+    CHECK_EQ(0, pthread_create(&consumer, NULL, everywhere_consumer, NULL)); /* inherits the mask */
+    while (atomic_load(&everywhere_step) == 0) {
+        sched_yield();
+    }
+    CHECK_EQ(1, atomic_load(&everywhere_step)); /* the consumer unblocked SIGPROF for itself */
+    CHECK_EQ(0, kill(getpid(), SIGPROF)); /* only the consumer accepts it */
+    alarm(20);                             /* without the unblock it would stay pending */
+    while (atomic_load(&everywhere_step) != 2) {
+        sched_yield();
+    }
+    alarm(0);
+    CHECK_EQ(getpid(), everywhere_event.pid);
+    int outcome;
+    CHECK_EQ(0, sb_platform_uninstall(SIGPROF, &outcome));
+    CHECK_EQ(SB_UNINSTALL_RESTORED, outcome);
+    atomic_store(&everywhere_step, 3);
+    CHECK_EQ(0, pthread_join(consumer, NULL));
+    CHECK_EQ(4, atomic_load(&everywhere_step)); /* blocked again once uninstalled */
+    CHECK_EQ(0, pthread_sigmask(SIG_SETMASK, &saved, NULL));
+}
+
+/* The consumer of a multi-threaded process keeps the installed signals blocked on its own
+ * thread, so that other threads take them (and it drains instead of running handlers). */
+static sb_event consumer_events[3];
+static atomic_int consumer_blocked_usr1 = -1;
+
+static void *consumer_main(void *arg)
+{
+    (void)arg;
+    sb_platform_consumer_refresh();
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, NULL, &mask);
+    atomic_store(&consumer_blocked_usr1, sigismember(&mask, SIGUSR1));
+    collect_events(SIGUSR1, consumer_events, 3, true);
+    return NULL;
+}
+
+static void the_consumer_thread_blocks_installed_signals(void)
+{
+    CHECK_EQ(0, sb_platform_install(SIGUSR1));
+    pthread_t consumer;
+    CHECK_EQ(0, pthread_create(&consumer, NULL, consumer_main, NULL));
+    while (atomic_load(&consumer_blocked_usr1) < 0) {
+        sched_yield(); /* until the consumer has refreshed its mask */
+    }
+    CHECK_EQ(1, atomic_load(&consumer_blocked_usr1));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(0, sb_platform_kill(getpid(), SIGUSR1)); /* to the process: this thread takes it */
+    }
+    CHECK_EQ(0, pthread_join(consumer, NULL));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(getpid(), consumer_events[i].pid);
+        CHECK_EQ(SI_USER, consumer_events[i].code);
+    }
+    CHECK_EQ(0, sb_platform_raise(SIGUSR1)); /* on a thread that is not the consumer: as before */
+}
+
 static void bad_targets_are_refused(void)
 {
     CHECK_EQ(EINVAL, sb_platform_kill(0, SIGUSR1));
@@ -190,5 +296,7 @@ int main(void)
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
     RUN(bad_targets_are_refused);
+    RUN(the_consumer_thread_blocks_installed_signals); /* last: they make consumer threads */
+    RUN(a_signal_blocked_everywhere_still_reaches_the_consumer);
     return 0;
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.internal.Platform;
+import io.sigbridge.internal.WindowsNatives;
 
 /**
  * The Java half of the path: one long-lived daemon thread, {@code sigbridge-dispatch}, blocks
@@ -26,6 +28,11 @@ import io.sigbridge.internal.NativeSignals;
  * registrations of each signal in registration order. Registering and closing take one lock and
  * change the native installation only on the first and last registration of a signal; the
  * dispatcher never takes that lock, it reads copy-on-write lists.
+ *
+ * <p>Registrations are keyed by accounting slot: the signal number, or on Windows
+ * {@code CONSOLE_SLOT_BASE + type} for a {@link ConsoleEvent}. A console event runs the
+ * registrations of its own slot and then those of its portable signal; what the native console
+ * routine does with each event type follows from them ({@link WindowsConsole}).
  */
 final class Dispatcher {
     static final String THREAD_NAME = "sigbridge-dispatch";
@@ -40,12 +47,16 @@ final class Dispatcher {
     private final Object installLock = new Object();
     private final Map<Integer, CopyOnWriteArrayList<Entry>> entries = new ConcurrentHashMap<>();
     private final Thread thread;
+    private static final boolean WINDOWS = Platform.current() == Platform.WINDOWS;
     private volatile Duration lastGaspGrace;
 
     private Dispatcher() {
         int rc = NativeSignals.init(ringSize());
         if (rc != 0) {
             throw Errors.fromCode("cannot set up the signal ring", rc);
+        }
+        if (WINDOWS) {
+            WindowsConsole.configure();
         }
         setLastGaspGrace(configuredGrace());
         thread = new Thread(this::run, THREAD_NAME);
@@ -142,16 +153,25 @@ final class Dispatcher {
     /** One registered consumer of a signal: a handler, where it runs, and whether to chain. */
     final class Entry implements Registration {
         private final Signal signal;
+        private final ConsoleEvent consoleEvent; // null for a signal's registration
+        private final int slot;
         private final SignalHandler handler;
         private final Executor executor;
         private final Chain chain;
         private volatile boolean active = true;
 
-        Entry(Signal signal, SignalHandler handler, Executor executor, Chain chain) {
+        Entry(Signal signal, ConsoleEvent consoleEvent, int slot, SignalHandler handler,
+                Executor executor, Chain chain) {
             this.signal = signal;
+            this.consoleEvent = consoleEvent;
+            this.slot = slot;
             this.handler = handler;
             this.executor = executor;
             this.chain = chain;
+        }
+
+        boolean isActiveWithChain() {
+            return active && chain == Chain.PREVIOUS;
         }
 
         @Override
@@ -171,7 +191,8 @@ final class Dispatcher {
 
         @Override
         public String toString() {
-            return "Registration[" + signal + (chain == Chain.PREVIOUS ? ", chain previous" : "")
+            return "Registration[" + (consoleEvent != null ? consoleEvent + " " : "") + signal
+                    + (chain == Chain.PREVIOUS ? ", chain previous" : "")
                     + (active ? "" : ", closed") + "]";
         }
     }
@@ -180,19 +201,40 @@ final class Dispatcher {
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(chain, "chain");
-        Entry entry = new Entry(signal, handler, executor, chain);
         synchronized (installLock) {
             Policy.checkHandleable(signal);
-            CopyOnWriteArrayList<Entry> list =
-                    entries.computeIfAbsent(signal.number(), n -> new CopyOnWriteArrayList<>());
-            if (list.isEmpty()) {
-                int rc = NativeSignals.install(signal.number());
-                if (rc != 0) {
-                    throw Errors.fromCode("cannot install a handler for " + signal, rc);
-                }
+            return add(new Entry(signal, null, signal.number(), handler, executor, chain));
+        }
+    }
+
+    /** Windows: a registration for one console event precisely (its slot, not its signal's). */
+    Registration register(ConsoleEvent event, SignalHandler handler, Executor executor, Chain chain) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(chain, "chain");
+        WindowsConsole.requireWindows("handle " + event);
+        synchronized (installLock) {
+            return add(new Entry(event.signal(), event, WindowsConsole.slot(event), handler,
+                    executor, chain));
+        }
+    }
+
+    private Entry add(Entry entry) {
+        CopyOnWriteArrayList<Entry> list =
+                entries.computeIfAbsent(entry.slot, n -> new CopyOnWriteArrayList<>());
+        if (list.isEmpty()) {
+            int rc = NativeSignals.install(entry.slot);
+            if (rc != 0) {
+                throw Errors.fromCode("cannot install a handler for "
+                        + (entry.consoleEvent != null ? entry.consoleEvent : entry.signal), rc);
             }
-            list.add(entry);
-            updateSynchronousMode(signal, list);
+        }
+        list.add(entry);
+        if (entry.consoleEvent == null) {
+            updateSynchronousMode(entry.signal, list);
+        }
+        if (WINDOWS) {
+            WindowsConsole.updateModes(entries);
         }
         return entry;
     }
@@ -203,13 +245,18 @@ final class Dispatcher {
                 return;
             }
             entry.active = false;
-            List<Entry> list = entries.get(entry.signal.number());
+            List<Entry> list = entries.get(entry.slot);
             list.remove(entry);
-            updateSynchronousMode(entry.signal, list);
+            if (entry.consoleEvent == null) {
+                updateSynchronousMode(entry.signal, list);
+            }
+            if (WINDOWS) {
+                WindowsConsole.updateModes(entries);
+            }
             if (!list.isEmpty()) {
                 return;
             }
-            int outcome = NativeSignals.uninstall(entry.signal.number());
+            int outcome = NativeSignals.uninstall(entry.slot);
             if (outcome == NativeSignals.UNINSTALL_LEFT_THEIRS) {
                 LOG.log(Level.WARNING, "{0}: another handler replaced sigbridge''s while it was"
                         + " registered (sun.misc.Signal.handle or a native library?); leaving that"
@@ -258,6 +305,10 @@ final class Dispatcher {
     }
 
     private void dispatch(long[] b, int at) {
+        if (WINDOWS && b[at + NativeSignals.FIELD_SOURCE] == WindowsConsole.SOURCE_CONSOLE) {
+            dispatchConsole(b, at);
+            return;
+        }
         int signo = (int) b[at + NativeSignals.FIELD_SIGNO];
         int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
         boolean lastGasp = (flags & NativeSignals.FLAG_SYNC) != 0;
@@ -297,6 +348,52 @@ final class Dispatcher {
         } finally {
             if (lastGasp) {
                 NativeSignals.complete(signo, b[at + NativeSignals.FIELD_TICKET]);
+            }
+        }
+    }
+
+    /**
+     * A Windows console event: the registrations of the event itself, then those of its signal.
+     * When the console routine waits (SYNC: CTRL_CLOSE/LOGOFF/SHUTDOWN, or Chain.PREVIOUS), it
+     * learns whether the event was consumed: a handler ran and none asked for Chain.PREVIOUS,
+     * which needs nothing more here (the routine returns FALSE and the JVM's routine runs).
+     */
+    private void dispatchConsole(long[] b, int at) {
+        int slot = (int) b[at + NativeSignals.FIELD_SIGNO];
+        boolean sync = ((int) b[at + NativeSignals.FIELD_FLAGS] & NativeSignals.FLAG_SYNC) != 0;
+        boolean ran = false;
+        boolean chain = false;
+        try {
+            ConsoleEvent console = WindowsConsole.ofSlot(slot);
+            if (console == null) {
+                return;
+            }
+            SignalEvent event = toEvent(console.signal(), b, at).withConsoleEvent(console);
+            List<CompletableFuture<Void>> handedOver = new ArrayList<>();
+            for (int key : new int[] {slot, console.signal().number()}) {
+                List<Entry> list = entries.get(key);
+                if (list == null) {
+                    continue;
+                }
+                for (Entry entry : list) {
+                    if (!entry.active) {
+                        continue;
+                    }
+                    ran = true;
+                    chain |= entry.chain == Chain.PREVIOUS;
+                    if (entry.executor == null) {
+                        invoke(entry, event);
+                    } else {
+                        handedOver.add(handOver(entry, event));
+                    }
+                }
+            }
+            if (sync) {
+                awaitAll(handedOver);
+            }
+        } finally {
+            if (sync) {
+                WindowsNatives.handled(slot, b[at + NativeSignals.FIELD_TICKET], ran && !chain);
             }
         }
     }

@@ -38,6 +38,9 @@ final class Policy {
 
     /** The JVM's thread-dump handler sits on QUIT unless -Xrs: then the action is not "other". */
     private static boolean quitInUseByJvm() {
+        if (!Signal.QUIT.isAvailable()) {
+            return false; // Windows: no QUIT; the JVM's thread dump is on Ctrl-Break
+        }
         NativeLibrary.load();
         int quit = Signal.QUIT.number();
         return NativeSignals.disposition(quit) == NativeSignals.DISPOSITION_OTHER;

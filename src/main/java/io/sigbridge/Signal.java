@@ -17,6 +17,15 @@ import io.sigbridge.internal.PlatformSignals;
  * <p>Two signals are equal when their numbers are equal. Real-time signals are named relative
  * to the first one available to applications, {@code RTMIN+k}, because glibc keeps the first
  * few for itself and moves SIGRTMIN at run time.
+ *
+ * <h2>Constants of other platforms</h2>
+ * Every constant exists on every platform, so code that mentions {@link #HUP} loads on Windows
+ * and code that mentions {@link #BREAK} loads on Linux. A constant whose signal this platform
+ * does not have is {@linkplain #isAvailable() unavailable}: it has a name but no number, and
+ * {@link #number()} as well as handling, raising or sending it throw
+ * {@link UnsupportedOperationException} naming the platform. {@link #all()}, {@link #named}
+ * and {@link #ofNumber} only ever return available signals. Windows has INT, ILL, FPE, SEGV,
+ * TERM, BREAK and ABRT (the C runtime's signals, see {@link ConsoleEvent} for the console).
  */
 public final class Signal implements Comparable<Signal> {
     /** SIGHUP: hangup: the controlling terminal closed; daemons take it as "reload". */
@@ -49,6 +58,15 @@ public final class Signal implements Comparable<Signal> {
     public static final Signal TTOU = standard("TTOU");
     /** SIGWINCH: the terminal window changed size. */
     public static final Signal WINCH = standard("WINCH");
+    /**
+     * Windows only: Ctrl-Break, the C runtime's SIGBREAK (21) and {@link ConsoleEvent#CTRL_BREAK}.
+     * The JVM uses it for its thread dump, as QUIT on POSIX: while a sigbridge registration
+     * consumes it the JVM's thread dump does not happen; {@link Chain#PREVIOUS} keeps it.
+     * Unavailable elsewhere.
+     */
+    public static final Signal BREAK = standard("BREAK");
+
+    private static final int UNAVAILABLE = -1;
 
     private final String name;
     private final int number;
@@ -58,12 +76,10 @@ public final class Signal implements Comparable<Signal> {
         this.number = number;
     }
 
+    /** The platform's signal of that name, or an unavailable one: never a failure at class init. */
     private static Signal standard(String name) {
         Integer number = PlatformSignals.standard().get(name);
-        if (number == null) {
-            throw new IllegalStateException("no SIG" + name + " on this platform");
-        }
-        return new Signal(name, number);
+        return new Signal(name, number == null ? UNAVAILABLE : number);
     }
 
     /** {@return the name without the {@code SIG} prefix: {@code "TERM"}, {@code "RTMIN+3"}} */
@@ -71,9 +87,30 @@ public final class Signal implements Comparable<Signal> {
         return name;
     }
 
-    /** {@return the signal's number on this platform} */
+    /**
+     * {@return the signal's number on this platform}
+     *
+     * @throws UnsupportedOperationException when this platform has no such signal
+     */
     public int number() {
+        requireAvailable();
         return number;
+    }
+
+    /**
+     * {@return whether this platform has the signal}: false for a constant of another platform
+     * ({@link #HUP} on Windows, {@link #BREAK} on Linux).
+     */
+    public boolean isAvailable() {
+        return number != UNAVAILABLE;
+    }
+
+    private void requireAvailable() {
+        if (number == UNAVAILABLE) {
+            throw new UnsupportedOperationException("SIG" + name + " does not exist on "
+                    + System.getProperty("os.name") + "; the signals here are "
+                    + String.join(" ", PlatformSignals.standard().keySet()));
+        }
     }
 
     /**
@@ -205,22 +242,28 @@ public final class Signal implements Comparable<Signal> {
 
     @Override
     public int compareTo(Signal other) {
-        return Integer.compare(number, other.number);
+        int c = Integer.compare(number, other.number);
+        return c != 0 || isAvailable() ? c : name.compareTo(other.name);
     }
 
+    /** Equal numbers; two unavailable constants are equal when their names are. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Signal && ((Signal) o).number == number;
+        if (!(o instanceof Signal)) {
+            return false;
+        }
+        Signal other = (Signal) o;
+        return other.number == number && (isAvailable() || other.name.equals(name));
     }
 
     @Override
     public int hashCode() {
-        return number;
+        return isAvailable() ? number : name.hashCode();
     }
 
-    /** {@code SIGTERM(15)}. */
+    /** {@code SIGTERM(15)}; {@code SIGHUP(unavailable)} for a constant of another platform. */
     @Override
     public String toString() {
-        return "SIG" + name + "(" + number + ")";
+        return "SIG" + name + "(" + (isAvailable() ? Integer.toString(number) : "unavailable") + ")";
     }
 }

@@ -1,5 +1,6 @@
 package io.sigbridge;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -24,10 +25,19 @@ public final class SignalEvent {
     private final long coalesced;
     private final boolean folded;
     private final long nativeThreadId;
+    private final ConsoleEvent consoleEvent;
 
     SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
             boolean folded, long nativeThreadId) {
+        this(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid, hasValue, value,
+                coalesced, folded, nativeThreadId, null);
+    }
+
+    private SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
+            long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
+            boolean folded, long nativeThreadId, ConsoleEvent consoleEvent) {
+        this.consoleEvent = consoleEvent;
         this.signal = signal;
         this.sequence = sequence;
         this.nanoTime = nanoTime;
@@ -44,7 +54,13 @@ public final class SignalEvent {
 
     SignalEvent withCoalesced(long moreCoalesced) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
-                hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId);
+                hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId, consoleEvent);
+    }
+
+    /** The same delivery, as the Windows console event it came from. */
+    SignalEvent withConsoleEvent(ConsoleEvent console) {
+        return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
+                hasValue, value, coalesced, folded, nativeThreadId, console);
     }
 
     /** {@return the signal that was delivered} */
@@ -52,7 +68,13 @@ public final class SignalEvent {
         return signal;
     }
 
-    /** {@return the position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps} */
+    /**
+     * Position in this process's delivery order: 1, 2, 3, ... across all signals, no gaps. It is
+     * the order in which the native handlers recorded the deliveries; deliveries that different
+     * threads took at about the same time may be recorded in another order than they were sent.
+     *
+     * @return the sequence number, from 1
+     */
     public long sequence() {
         return sequence;
     }
@@ -107,6 +129,18 @@ public final class SignalEvent {
         return nativeThreadId != 0 ? OptionalLong.of(nativeThreadId) : OptionalLong.empty();
     }
 
+    /**
+     * Windows: the console control event this delivery was, when it came from the console
+     * (its {@link #signal()} is then the portable mapping: INT for CTRL_C, BREAK for CTRL_BREAK,
+     * TERM for CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN). Empty for signals, including a C
+     * runtime {@code raise}.
+     *
+     * @return the console event, or empty
+     */
+    public Optional<ConsoleEvent> consoleEvent() {
+        return Optional.ofNullable(consoleEvent);
+    }
+
     /** {@return whether this event only stands for deliveries whose details were lost to a full ring} */
     public boolean isFolded() {
         return folded;
@@ -115,6 +149,9 @@ public final class SignalEvent {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("SignalEvent[").append(signal).append(" #").append(sequence);
+        if (consoleEvent != null) {
+            b.append(" console=").append(consoleEvent);
+        }
         if (hasSender) {
             b.append(" pid=").append(senderPid).append(" uid=").append(senderUid);
         }

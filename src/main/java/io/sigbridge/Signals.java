@@ -10,6 +10,8 @@ import java.util.concurrent.Executor;
 
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.internal.Platform;
+import io.sigbridge.internal.WindowsNatives;
 
 /**
  * Operating-system signals for the JVM: handle them, subscribe to them, send them.
@@ -30,10 +32,32 @@ import io.sigbridge.internal.NativeSignals;
  * registered, {@link Chain#PREVIOUS} runs it after the Java handlers, and closing the last
  * registration puts it back.
  *
+ * <h2>Last gasps</h2>
+ * A process ends as soon as its SIGABRT handler returns, so ABRT handlers are synchronous: the
+ * thread that received the signal (for {@code abort()}, the aborting thread) waits in its
+ * native handler until the Java handlers of that delivery have run on the dispatcher, at most
+ * {@link #lastGaspGrace()}; then the previous action takes effect and the process still ends by
+ * SIGABRT (exit status 134 on POSIX, 3 on Windows). An ABRT handler cannot keep the process
+ * alive. {@link Chain#PREVIOUS} onto a SIG_DFL that ends the process works the same way. A
+ * delivery on the dispatcher thread itself does not wait (nothing else could run the handlers).
+ *
  * <h2>Platforms</h2>
  * Linux and macOS (x86_64, aarch64) use {@code sigaction} with SA_SIGINFO. Sender pid/uid and
  * sigqueue values are POSIX features; macOS has no sigqueue, so
  * {@link #send(long, Signal, int)} throws {@link UnsupportedOperationException} there.
+ *
+ * <h2>Windows</h2>
+ * The signals are the C runtime's: INT, TERM, BREAK and ABRT can be handled (SEGV, ILL and FPE
+ * are refused, see {@link ReservedSignalException}), and {@link #raise} uses the C runtime's
+ * {@code raise}. The console's control events reach the handlers of their portable signal (INT
+ * for CTRL_C, BREAK for CTRL_BREAK, TERM for CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN) and
+ * the handlers registered for them precisely with {@link #handle(ConsoleEvent, SignalHandler)};
+ * {@link SignalEvent#consoleEvent()} says which it was. A SIGABRT handler runs before
+ * {@code abort()} ends the process (a last gasp, as above). Windows has no
+ * {@code kill}: {@link #send(long, Signal)} to another process throws
+ * {@link UnsupportedOperationException}; use {@link #sendConsoleEvent} and process groups.
+ * Signal constants of other platforms ({@link Signal#HUP}, ...) are unavailable there and
+ * throw {@link UnsupportedOperationException} when used.
  */
 public final class Signals {
     /** Capacity of a subscription's queue unless another is given. */
@@ -82,6 +106,75 @@ public final class Signals {
      */
     public static Registration handle(Signal signal, SignalHandler handler, Chain chain) {
         return Dispatcher.get().register(signal, handler, null, chain);
+    }
+
+    /**
+     * Windows: runs {@code handler} on the {@code sigbridge-dispatch} thread for every delivery
+     * of this console event precisely, consuming it (the handlers of its portable signal, see
+     * {@link ConsoleEvent}, run too). For CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN the console
+     * routine waits for the handler, at most the grace, because Windows ends the process when it
+     * returns.
+     *
+     * @param event the console event to handle
+     * @param handler what to run for each event
+     * @return the registration; closing it unregisters the handler
+     * @throws UnsupportedOperationException on other platforms
+     */
+    public static Registration handle(ConsoleEvent event, SignalHandler handler) {
+        return Dispatcher.get().register(event, handler, null, Chain.CONSUME);
+    }
+
+    /**
+     * Like {@link #handle(ConsoleEvent, SignalHandler)}; with {@link Chain#PREVIOUS} the console
+     * routine waits for the dispatcher-thread handlers and then passes the event on, so the
+     * JVM's own handling (shutdown hooks, exit 130 for CTRL_C) follows.
+     *
+     * @param event the console event to handle
+     * @param handler what to run for each event
+     * @param chain whether the JVM's own console handling runs after the handlers
+     * @return the registration; closing it unregisters the handler
+     */
+    public static Registration handle(ConsoleEvent event, SignalHandler handler, Chain chain) {
+        return Dispatcher.get().register(event, handler, null, chain);
+    }
+
+    /**
+     * Windows: {@code GenerateConsoleCtrlEvent}. CTRL_C goes only to group 0, every process on
+     * this console including this one (Windows starts a new process group with CTRL_C disabled);
+     * CTRL_BREAK goes to group 0 or to the group of a process started with
+     * {@code CREATE_NEW_PROCESS_GROUP}, whose id is that process's id. The dependable way to stop
+     * a child gracefully is CTRL_BREAK to its own group.
+     *
+     * @param event CTRL_C or CTRL_BREAK
+     * @param processGroupId 0 for every process on this console, or a group leader's pid
+     * @throws IllegalArgumentException for CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN (only the
+     *     system sends those), for CTRL_C to a group other than 0, and for a negative group
+     * @throws NoConsoleException when this process has no console
+     * @throws UnsupportedOperationException on other platforms
+     */
+    public static void sendConsoleEvent(ConsoleEvent event, long processGroupId) {
+        Objects.requireNonNull(event, "event");
+        WindowsConsole.requireWindows("send " + event);
+        if (event != ConsoleEvent.CTRL_C && event != ConsoleEvent.CTRL_BREAK) {
+            throw new IllegalArgumentException(event + " cannot be sent: only the system generates"
+                    + " it; GenerateConsoleCtrlEvent sends CTRL_C and CTRL_BREAK");
+        }
+        if (processGroupId < 0 || processGroupId > 0xffffffffL) {
+            throw new IllegalArgumentException("process group " + processGroupId + " is not a"
+                    + " target: 0 is every process on this console, otherwise the id of a process"
+                    + " started with CREATE_NEW_PROCESS_GROUP");
+        }
+        if (event == ConsoleEvent.CTRL_C && processGroupId != 0) {
+            throw new IllegalArgumentException("CTRL_C can only be sent to group 0 (every process"
+                    + " on this console): a process group starts with CTRL_C disabled; send"
+                    + " CTRL_BREAK to process group " + processGroupId + " instead");
+        }
+        NativeLibrary.load();
+        Dispatcher.get();
+        int rc = WindowsNatives.sendConsoleEvent(event.type(), processGroupId);
+        if (rc != 0) {
+            throw Errors.fromCode("cannot send " + event + " to process group " + processGroupId, rc);
+        }
     }
 
     /**
@@ -164,7 +257,11 @@ public final class Signals {
         Objects.requireNonNull(signal, "signal");
         NativeLibrary.load();
         Policy.checkRaisable(signal);
-        check(NativeSignals.raise(signal.number()), "raise " + signal);
+        int number = signal.number();
+        if (WINDOWS) {
+            Dispatcher.get(); // the console routine and CRT handlers live with the dispatcher
+        }
+        check(NativeSignals.raise(number), "raise " + signal);
     }
 
     /**
@@ -176,16 +273,24 @@ public final class Signals {
      *     {@link #sendToGroup})
      * @throws NoSuchProcessException when no such process exists
      * @throws SignalPermissionException when this process may not signal it
+     * @throws UnsupportedOperationException on Windows for another process (Windows has no kill:
+     *     use {@link #sendConsoleEvent} with process groups); to this process it is {@link #raise}
      */
     public static void send(long pid, Signal signal) {
         checkTarget(pid, signal);
+        if (WINDOWS) {
+            raise(signal); // this process: the C runtime's raise is the only sender Windows has
+            return;
+        }
         check(NativeSignals.kill(pid, signal.number()), "send " + signal + " to process " + pid);
     }
 
     /**
      * Sends {@code signal} with an integer to process {@code pid} ({@code sigqueue(3)}); the
      * receiver sees it as {@link SignalEvent#value()}. Real-time signals are queued, one delivery
-     * per send; standard signals may merge while pending.
+     * per send; standard signals may merge while pending. The receiver is not guaranteed to see
+     * them in send order: the kernel hands successive deliveries to different threads of a JVM,
+     * which race to record them. Put a sequence number in the value when order matters.
      *
      * @param pid the target process, above 0
      * @param signal the signal to send
@@ -194,6 +299,10 @@ public final class Signals {
      */
     public static void send(long pid, Signal signal, int value) {
         checkTarget(pid, signal);
+        if (WINDOWS) {
+            throw new UnsupportedOperationException("Windows has no sigqueue: a signal cannot"
+                    + " carry a value there");
+        }
         check(NativeSignals.sigqueue(pid, signal.number(), value),
                 "send " + signal + " with value " + value + " to process " + pid);
     }
@@ -211,6 +320,11 @@ public final class Signals {
         if (pgid <= 1) {
             throw new IllegalArgumentException("process group " + pgid + " is not a target: groups"
                     + " are numbered from 2, and kill(-1) would reach every process");
+        }
+        if (WINDOWS) {
+            signal.number();
+            throw new UnsupportedOperationException("Windows has no process-group signals: use"
+                    + " Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, " + pgid + ")");
         }
         NativeLibrary.load();
         check(NativeSignals.killGroup(pgid, signal.number()), "send " + signal + " to process group " + pgid);
@@ -230,8 +344,18 @@ public final class Signals {
         return new SignalStats(signal, s[0], s[1], s[2]);
     }
 
+    private static final boolean WINDOWS = Platform.current() == Platform.WINDOWS;
+
     private static void checkTarget(long pid, Signal signal) {
         Objects.requireNonNull(signal, "signal");
+        if (WINDOWS && pid != ProcessHandle.current().pid()) {
+            signal.number(); // unavailable constants fail first, naming the platform
+            throw new UnsupportedOperationException("Windows has no kill: a signal cannot be sent"
+                    + " to process " + pid + "; stop another process with"
+                    + " Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, <its process group>) after"
+                    + " starting it with CREATE_NEW_PROCESS_GROUP, or CTRL_C to group 0 (the whole"
+                    + " console); in this process use Signals.raise");
+        }
         if (pid <= 0) {
             throw new IllegalArgumentException("process id " + pid + " is not a target: 0 and"
                     + " negative ids address process groups or every process; use sendToGroup");

@@ -12,11 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.sigbridge.child.ChildJvm;
 import io.sigbridge.testsupport.AbortingChild;
 
 /** Last-gasp delivery and the fault reporter, in real child JVMs that really die. */
@@ -34,37 +34,20 @@ class LastGaspTest {
         }
     }
 
-    private Result runChild(String mode, String... jvmOptions) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.add("-Xcheck:jni");
-        cmd.add("-XX:-CreateCoredumpOnCrash");
-        cmd.add("-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native"));
-        cmd.addAll(List.of(jvmOptions));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(AbortingChild.class.getName());
-        cmd.add(mode);
-        cmd.add(dir.toString());
-        Path out = dir.resolve("output.txt");
-        // ulimit -c 0: the abort must not litter the disk with core files
-        Process p = new ProcessBuilder(withShell(cmd)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), mode + ": the child did not end; output:\n"
-                    + Files.readString(out));
-            return new Result(p.exitValue(), Files.readString(out));
-        } finally {
-            p.destroyForcibly();
-        }
+    /** A child that must not leave a core file behind when it aborts. */
+    private ChildJvm startChild(String mode, String... jvmOptions) throws IOException {
+        List<String> options = new ArrayList<>(List.of("-XX:-CreateCoredumpOnCrash",
+                "-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native")));
+        options.addAll(List.of(jvmOptions));
+        return ChildJvm.of(AbortingChild.class).viaShell("ulimit -c 0")
+                .jvmArgs(options.toArray(new String[0])).args(mode, dir.toString()).start();
     }
 
-    private static List<String> withShell(List<String> cmd) {
-        List<String> all = new ArrayList<>(List.of("sh", "-c", "ulimit -c 0; exec \"$@\"", "sh"));
-        all.addAll(cmd);
-        return all;
+    private Result runChild(String mode, String... jvmOptions) throws IOException, InterruptedException {
+        try (ChildJvm child = startChild(mode, jvmOptions)) {
+            int exit = child.awaitExit();
+            return new Result(exit, child.output());
+        }
     }
 
     private String file(String name) throws IOException {
@@ -96,6 +79,20 @@ class LastGaspTest {
     }
 
     @Test
+    void killDashAbrtFromAnotherProcessRunsTheHandlerThenDiesBySigabrt() throws Exception {
+        // Process-directed: the kernel may pick any thread but the dispatcher, which blocks
+        // last-gasp signals for itself so that it stays free to run the Java handlers.
+        for (int round = 0; round < 5; round++) {
+            Files.deleteIfExists(dir.resolve("handler.txt"));
+            try (ChildJvm child = startChild("killed-with-abrt")) {
+                child.kill("ABRT");
+                assertEquals(134, child.awaitExit(), child.describe());
+                assertTrue(file("handler.txt").startsWith("ran for SIGABRT"), "round " + round + ": " + child.describe());
+            }
+        }
+    }
+
+    @Test
     void severalThreadsAbortingAtOnceStillEndTheProcessBySigabrt() throws Exception {
         Result r = runChild("several-threads");
         assertEquals(134, r.exit, r.output);
@@ -121,27 +118,23 @@ class LastGaspTest {
     @Test
     void chainPreviousOntoADefaultThatEndsTheProcessIsSynchronous() throws Exception {
         // Under -Xrs TERM's previous action is SIG_DFL: the handler runs, then TERM ends the process.
-        Path out = dir.resolve("output.txt");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xrs", "-Xcheck:jni", "-cp", System.getProperty("java.class.path")));
-        if (Runtime.version().feature() >= 24) {
-            cmd.add(1, "--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.addAll(List.of(AbortingChild.class.getName(), "term-previous-default", dir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(out).contains("READY")) {
-                assertTrue(System.nanoTime() < deadline, Files.readString(out));
-                Thread.sleep(5);
-            }
-            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(143, p.exitValue(), Files.readString(out));
+        try (ChildJvm child = startChild("term-previous-default", "-Xrs")) {
+            child.kill("TERM");
+            assertEquals(143, child.awaitExit(), child.describe());
             assertEquals("ran for SIGTERM(15)", file("handler.txt"));
-        } finally {
-            p.destroyForcibly();
         }
+    }
+
+    @Test
+    void faultReporterOnTermDumpsThenTheJvmShutsDownAsItWouldHave() throws Exception {
+        try (ChildJvm child = startChild("fault-on-term")) {
+            child.kill("TERM");
+            assertEquals(143, child.awaitExit(), child.describe());
+        }
+        String dump = file("dump.txt");
+        assertTrue(dump.contains("sigbridge thread dump: SIGTERM(15) from pid "), dump);
+        assertTrue(dump.contains("\"main\"") && dump.contains("end of thread dump"), dump);
+        assertEquals("hook ran", file("hook.txt"), "Chain.PREVIOUS: the JVM's shutdown hooks ran after the dump");
     }
 
     @Test

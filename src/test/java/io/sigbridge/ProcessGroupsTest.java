@@ -45,12 +45,25 @@ class ProcessGroupsTest {
         return p;
     }
 
-    /** Waits until the group has at least {@code n} running members (the shell and its child). */
-    private static void awaitMembers(long pgid, int n) throws InterruptedException {
+    /**
+     * Waits until the group's shell runs its foreground {@code sleep}: until then the forked
+     * child is still a copy of the shell with the shell's traps, and a signal it takes there is
+     * swallowed (the shell would then wait for a sleep that never got the signal).
+     */
+    private static void awaitSleepingGrandchild(long pgid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (ProcessTable.runningMembers(pgid).size() < n) {
-            assertTrue(System.nanoTime() < deadline, "group " + pgid + " never had " + n + " members");
+        while (ProcessTable.runningMembers(pgid).stream().noneMatch(pid -> pid != pgid && "sleep".equals(comm(pid)))) {
+            assertTrue(System.nanoTime() < deadline, "group " + pgid + " never ran its sleep: "
+                    + ProcessTable.runningMembers(pgid));
             Thread.sleep(5);
+        }
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -76,7 +89,7 @@ class ProcessGroupsTest {
     @Test
     void interruptReachesTheWholeGroupAndTheTrapStatusComesBack() throws Exception {
         Process p = start("trap 'exit 7' INT; sleep 1000; exit 0");
-        awaitMembers(p.pid(), 2); // sh and its foreground sleep, the grandchild
+        awaitSleepingGrandchild(p.pid()); // sh and its foreground sleep, the grandchild
         ProcessGroups.interrupt(p);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the shell ended");
         assertEquals(7, p.exitValue(), "the INT trap ran");
@@ -86,7 +99,7 @@ class ProcessGroupsTest {
     @Test
     void terminateEndsGracefullyWhenTheChildObeys() throws Exception {
         Process p = start("trap 'exit 9' TERM; sleep 1000; exit 0");
-        awaitMembers(p.pid(), 2);
+        awaitSleepingGrandchild(p.pid());
         Termination t = ProcessGroups.terminate(p, Duration.ofSeconds(20)).get(60, TimeUnit.SECONDS);
         assertEquals(9, t.exitStatus());
         assertTrue(t.endedGracefully(), t.toString());
@@ -100,7 +113,7 @@ class ProcessGroupsTest {
     void terminateKillsTheGroupAfterTheGraceWhenTermIsIgnored() throws Exception {
         // An ignored signal stays ignored across fork and exec: the sleep ignores TERM as well.
         Process p = start("trap '' TERM; sleep 1000; exit 0");
-        awaitMembers(p.pid(), 2);
+        awaitSleepingGrandchild(p.pid());
         Termination t = ProcessGroups.terminate(p, Duration.ofMillis(300)).get(60, TimeUnit.SECONDS);
         assertTrue(t.wasKilled(), t.toString());
         assertEquals(137, t.exitStatus());

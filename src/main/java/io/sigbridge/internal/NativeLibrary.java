@@ -32,6 +32,11 @@ import io.sigbridge.NativeLibraryException;
  * <p>On JDK 24 and later {@code System.load} is a restricted method (JEP 472): without native
  * access enabled for this code the JVM prints a warning, and sigbridge logs which flag to add
  * (see {@link NativeAccess}).
+ *
+ * <p>On Windows a loaded DLL cannot be deleted, not even at exit (deleteOnExit runs while it is
+ * still mapped), so each JVM leaves its copy behind; the next JVM that extracts removes the
+ * copies of JVMs that have ended (a DLL still loaded by a running JVM refuses deletion and
+ * stays).
  */
 public final class NativeLibrary {
     public static final String PATH_PROPERTY = "sigbridge.library.path";
@@ -173,6 +178,9 @@ public final class NativeLibrary {
 
     private static Path privateDirectory() throws IOException {
         if (extractionDirectory == null) {
+            if (Platform.current() == Platform.WINDOWS) {
+                removeStaleWindowsCopies();
+            }
             if (isPosixFileSystem()) {
                 extractionDirectory = Files.createTempDirectory("sigbridge-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -182,6 +190,33 @@ public final class NativeLibrary {
             extractionDirectory.toFile().deleteOnExit();
         }
         return extractionDirectory;
+    }
+
+    /**
+     * Deletes {@code sigbridge-*} directories in the temp dir whose DLL no process holds. Those
+     * younger than a minute are left alone: another JVM may be between extracting and loading.
+     */
+    private static void removeStaleWindowsCopies() {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        long youngest = System.currentTimeMillis() - 60_000;
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, "sigbridge-*")) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || Files.getLastModifiedTime(dir).toMillis() > youngest) {
+                    continue;
+                }
+                try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f); // fails while a running JVM has it loaded
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // in use by a running JVM, or not ours to delete: leave it
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort only
+        }
     }
 
     private static boolean isPosixFileSystem() {

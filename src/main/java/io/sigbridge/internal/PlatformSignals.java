@@ -23,6 +23,11 @@ public final class PlatformSignals {
     private static Map<String, Integer> standardTable(Platform platform) {
         Map<String, Integer> t = new LinkedHashMap<>();
         switch (platform) {
+            case WINDOWS:
+                // The C runtime's signals (signal.h of msvcrt and UCRT); BREAK is Ctrl-Break.
+                put(t, "INT", 2, "ILL", 4, "FPE", 8, "SEGV", 11, "TERM", 15, "BREAK", 21,
+                        "ABRT", 22);
+                break;
             case MACOS:
                 put(t, "HUP", 1, "INT", 2, "QUIT", 3, "ILL", 4, "TRAP", 5, "ABRT", 6, "EMT", 7,
                         "FPE", 8, "KILL", 9, "BUS", 10, "SEGV", 11, "SYS", 12, "PIPE", 13,
@@ -78,6 +83,9 @@ public final class PlatformSignals {
      * whether the JVM's thread-dump handler is installed on QUIT (it is, unless -Xrs).
      */
     public static Optional<String> reservation(String name, int number, boolean quitInUseByJvm) {
+        if (Platform.current() == Platform.WINDOWS) {
+            return windowsReservation(name);
+        }
         switch (name) {
             case "KILL":
             case "STOP":
@@ -109,6 +117,19 @@ public final class PlatformSignals {
                     + " JVM with the environment variable _JAVA_SR_SIGNUM=<another signal> to free it");
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> windowsReservation(String name) {
+        switch (name) {
+            case "SEGV":
+            case "ILL":
+            case "FPE":
+                return Optional.of("the C runtime implements it as an exception filter that resumes"
+                        + " the faulting instruction, so a handler that returns loops forever, and"
+                        + " HotSpot needs these exceptions (implicit null checks, safepoints)");
+            default:
+                return Optional.empty();
+        }
     }
 
     /** A readable name for an si_code value (Linux and macOS values differ). */

@@ -2,6 +2,7 @@ package io.sigbridge.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 import io.sigbridge.Chain;
@@ -12,7 +13,7 @@ import io.sigbridge.Signals;
 /**
  * A child JVM for the last-gasp tests: {@code AbortingChild MODE DIR}. It writes
  * {@code DIR/handler.txt} from its ABRT handler and {@code DIR/dump.txt} through FaultReporter,
- * prints "READY" and then does what MODE says.
+ * prints "READY <pid>" and then does what MODE says.
  */
 public final class AbortingChild {
     private AbortingChild() {}
@@ -26,19 +27,37 @@ public final class AbortingChild {
             case "raise":
             case "hang-in-handler":
             case "abort-on-dispatcher":
-                FaultReporter.enable(dir.resolve("dump.txt"));
+            case "killed-with-abrt":
+                // Registered first, so it runs first: the dump after it may take a while.
                 Signals.handle(Signal.ABRT, e -> {
+                    // Appended: with several aborting threads the process may end while a later
+                    // event's handler writes, and a truncating write would empty the file.
                     Files.writeString(dir.resolve("handler.txt"), "ran for " + e.signal()
-                            + " tid=" + e.nativeThreadId().orElse(-1) + " thread=" + Thread.currentThread().getName());
+                            + " tid=" + e.nativeThreadId().orElse(-1) + " thread=" + Thread.currentThread().getName()
+                            + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     if (mode.equals("hang-in-handler")) {
                         Thread.sleep(Long.MAX_VALUE);
                     }
                 });
+                if (!mode.equals("hang-in-handler")) {
+                    FaultReporter.enable(dir.resolve("dump.txt"));
+                }
                 break;
             case "term-previous-default":
                 // With -Xrs the previous TERM action is SIG_DFL: run Java, then die by TERM.
                 Signals.handle(Signal.TERM, e -> Files.writeString(dir.resolve("handler.txt"), "ran for " + e.signal()),
                         Chain.PREVIOUS);
+                break;
+            case "fault-on-term":
+                // The dump on TERM, then the JVM's own TERM handling: hooks, exit 143.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Files.writeString(dir.resolve("hook.txt"), "hook ran");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+                FaultReporter.enable(dir.resolve("dump.txt"), Signal.TERM);
                 break;
             case "dump-later-exit":
                 FaultReporter.dumpLater(Duration.ofMillis(300), true);
@@ -50,7 +69,7 @@ public final class AbortingChild {
             default:
                 throw new IllegalArgumentException(mode);
         }
-        System.out.println("READY");
+        System.out.println("READY " + ProcessHandle.current().pid()); // ChildJvm's protocol
         System.out.flush();
         switch (mode) {
             case "native-thread":

@@ -24,10 +24,10 @@ public final class Main {
             "  list  every signal of this platform: number, name, usable or reserved and why",
             "  run [--grace 10s] -- COMMAND [ARGS...]",
             "        start COMMAND in a new process group, forward INT TERM HUP QUIT USR1 USR2",
-            "        WINCH to it (QUIT and USR2 only when the JVM runs with -Xrs and",
-            "        _JAVA_SR_SIGNUM), kill the group if it outlives TERM by the grace period,",
-            "        reap adopted orphans (Linux subreaper), exit with the child's status",
-            "        (128+n when it died of signal n)",
+            "        WINCH to it (to free QUIT and USR2 from the JVM it restarts itself in place,",
+            "        same pid, with -Xrs and _JAVA_SR_SIGNUM), kill the group if it outlives TERM",
+            "        by the grace period, reap adopted orphans (Linux subreaper), exit with the",
+            "        child's status (128+n when it died of signal n, 127 when it cannot run)",
             "");
 
     private Main() {}

@@ -76,6 +76,15 @@ final class SunMiscSignal {
         return new Previous(invokeHandle(proxy));
     }
 
+    /** {@code sun.misc.Signal.handle(signal, SignalHandler.SIG_DFL)}. */
+    void restoreDefault() {
+        try {
+            invokeHandle(handlerInterface.getField("SIG_DFL").get(null));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("sun.misc.SignalHandler.SIG_DFL is not accessible: " + e, e);
+        }
+    }
+
     /** Puts back what {@link #handle} replaced. */
     void restore(Previous previous) {
         invokeHandle(previous.handler);

@@ -1,0 +1,77 @@
+package io.sigbridge.internal;
+
+/**
+ * The Windows-only JNI surface ({@code native/windows/sb_jni_windows.c}): console control
+ * events and the acknowledgement that lets the console routine wait for the Java handlers.
+ * Bound only in {@code sigbridge.dll}; calling it elsewhere is an {@link UnsatisfiedLinkError}.
+ * Not public API.
+ */
+public final class WindowsNatives {
+    /** CTRL_*_EVENT types, as the console passes them to a HandlerRoutine. */
+    public static final int CTRL_C_EVENT = 0;
+    public static final int CTRL_BREAK_EVENT = 1;
+    public static final int CTRL_CLOSE_EVENT = 2;
+    public static final int CTRL_LOGOFF_EVENT = 5;
+    public static final int CTRL_SHUTDOWN_EVENT = 6;
+
+    /** Console events have the accounting slots CONSOLE_SLOT_BASE + type (sb_event.h). */
+    public static final int CONSOLE_SLOT_BASE = 64;
+
+    /** Modes of the console routine for one event type (sb_windows.h). */
+    public static final int MODE_OFF = 0;
+    public static final int MODE_CONSUME = 1;
+    public static final int MODE_CHAIN = 2;
+
+    /** sigbridge's own error codes (bit 29: application-defined). */
+    public static final int ERROR_NO_CONSOLE = 0x20000001;
+    public static final int ERROR_NOT_INITIALIZED = 0x20000002;
+
+    /** The upper bound of the grace (Windows ends the process about 5 s after CTRL_CLOSE). */
+    public static final int GRACE_MAX_MILLIS = 4500;
+
+    private WindowsNatives() {}
+
+    public static native int consoleMode(int type, int mode);
+
+    public static native void setGrace(int millis);
+
+    /**
+     * The Java handlers of the console event {@code ticket} of {@code slot} (an event with
+     * {@link NativeSignals#FLAG_SYNC}) have finished; {@code consumed}: one ran and none asked
+     * for Chain.PREVIOUS, so the console routine returns TRUE.
+     */
+    public static native void handled(int slot, long ticket, boolean consumed);
+
+    /** GenerateConsoleCtrlEvent with sigbridge's checks; 0 or an error code. */
+    public static native int sendConsoleEvent(int type, long group);
+
+    public static native boolean hasConsole();
+
+    /** Wine's version (ntdll's wine_get_version), or null on Windows. */
+    public static native String wineVersion();
+
+    /** Test support: FreeConsole() then AllocConsole(); 0 or the error code. */
+    public static native int reattachConsoleForTest();
+
+    /** Test support: FreeConsole(); 0 or the error code. */
+    public static native int detachConsoleForTest();
+
+    /**
+     * Test support: runs sigbridge's console routine on the calling thread, as the console does
+     * on its CtrlRoutine thread, and returns what it returned (TRUE: consumed). For the events
+     * only the system sends (CTRL_CLOSE, CTRL_LOGOFF, CTRL_SHUTDOWN).
+     */
+    public static native boolean runConsoleRoutineForTest(int type);
+
+    /**
+     * Test support: what msvcrt's console routine does on real Windows after sigbridge's passed
+     * a CTRL_C on (raise its SIGINT on the same thread), which Wine's msvcrt does not do.
+     */
+    public static native int passOnCtrlCThroughMsvcrtForTest();
+
+    /** Test support: the C runtime's abort(). */
+    public static native void abortForTest();
+
+    /** Test support: CreateProcess with CREATE_NEW_PROCESS_GROUP; the pid, or a negated error. */
+    public static native long startInNewProcessGroupForTest(String commandLine);
+}
