@@ -27,7 +27,9 @@ public final class Main {
             "        WINCH to it (QUIT and USR2 only when the JVM runs with -Xrs and",
             "        _JAVA_SR_SIGNUM), kill the group if it outlives TERM by the grace period,",
             "        reap adopted orphans (Linux subreaper), exit with the child's status",
-            "        (128+n when it died of signal n)",
+            "        (128+n when it died of signal n); on Windows: start it in a new process",
+            "        group and Job Object, turn CTRL_C, CTRL_BREAK and CTRL_CLOSE into CTRL_BREAK",
+            "        to its group, kill the job if it outlives CTRL_CLOSE by the grace period",
             "");
 
     private Main() {}
