@@ -196,14 +196,15 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_spawn(
         rc = sb_spawn(line, block, dir, mode_ints, const_paths, kill_on_close == JNI_TRUE,
                       &spawned);
     }
-    jlong values[7] = {(jlong)spawned.pid,
+    jlong values[8] = {(jlong)spawned.pid,
                        (jlong)(intptr_t)spawned.process,
                        (jlong)(intptr_t)spawned.job,
                        (jlong)(intptr_t)spawned.parent_ends[0],
                        (jlong)(intptr_t)spawned.parent_ends[1],
                        (jlong)(intptr_t)spawned.parent_ends[2],
-                       (jlong)spawned.failed_step};
-    (*env)->SetLongArrayRegion(env, out, 0, 7, values);
+                       (jlong)spawned.failed_step,
+                       (jlong)(intptr_t)spawned.thread};
+    (*env)->SetLongArrayRegion(env, out, 0, 8, values);
     free(line);
     free(block);
     free(dir);
@@ -211,6 +212,15 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_spawn(
         free(path[i]);
     }
     return rc;
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_resumeThread(JNIEnv *env,
+                                                                              jclass cls,
+                                                                              jlong thread)
+{
+    (void)env;
+    (void)cls;
+    return sb_spawn_resume(handle_of(thread));
 }
 
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_waitForProcess(JNIEnv *env,

@@ -215,18 +215,11 @@ int sb_spawn(const wchar_t *command_line, const wchar_t *environment, const wcha
         TerminateProcess(pi.hProcess, 1); /* it never ran */
         WaitForSingleObject(pi.hProcess, 5000);
     }
-    if (error == 0 && ResumeThread(pi.hThread) == (DWORD)-1) {
-        error = GetLastError();
-        out->failed_step = SB_SPAWN_STEP_CREATE_PROCESS;
-        TerminateJobObject(job, 1);
-        WaitForSingleObject(pi.hProcess, 5000);
-    }
 
     /* The child has its copies now (or never will): ours go, whatever happened. */
     close_if(&child[0]);
     close_if(&child[1]);
     close_if(&child[2]);
-    close_if(&pi.hThread);
     if (attributes != NULL) {
         DeleteProcThreadAttributeList(attributes);
         free(attributes);
@@ -234,6 +227,7 @@ int sb_spawn(const wchar_t *command_line, const wchar_t *environment, const wcha
     free(line);
 
     if (error != 0) {
+        close_if(&pi.hThread);
         close_if(&pi.hProcess);
         close_if(&job);
         close_if(&parent[0]);
@@ -243,11 +237,19 @@ int sb_spawn(const wchar_t *command_line, const wchar_t *environment, const wcha
     }
     out->pid = pi.dwProcessId;
     out->process = pi.hProcess;
+    out->thread = pi.hThread;
     out->job = job;
     for (int i = 0; i < 3; i++) {
         out->parent_ends[i] = parent[i];
     }
     return 0;
+}
+
+int sb_spawn_resume(void *thread)
+{
+    DWORD rc = ResumeThread((HANDLE)thread) == (DWORD)-1 ? GetLastError() : 0;
+    CloseHandle((HANDLE)thread);
+    return (int)rc;
 }
 
 int sb_spawn_wait(void *process, uint32_t millis)

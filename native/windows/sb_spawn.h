@@ -27,14 +27,16 @@
 typedef struct {
     uint32_t pid;
     void *process;         /* the process handle; the caller closes it */
+    void *thread;          /* its first thread, still suspended: sb_spawn_resume */
     void *job;             /* the Job Object the process (and what it starts) is in */
     void *parent_ends[3];  /* SB_STDIO_PIPE: the parent's end (stdin write, stdout/stderr read) */
     int failed_step;
 } sb_spawned;
 
 /*
- * Starts command_line (already quoted) suspended in a new process group, assigns it to a new
- * Job Object (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE when kill_on_close), then lets it run.
+ * Starts command_line (already quoted) suspended in a new process group and assigns it to a new
+ * Job Object (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE when kill_on_close). It stays suspended until
+ * sb_spawn_resume(out->thread), so the caller can look at it (a pid that cannot have ended yet).
  * environment: a CREATE_UNICODE_ENVIRONMENT block, or NULL to inherit; directory may be NULL.
  * The child inherits exactly its three standard handles (PROC_THREAD_ATTRIBUTE_HANDLE_LIST).
  * Returns 0 or a Windows error code; on failure nothing is left open or running.
@@ -43,6 +45,9 @@ int sb_spawn(const wchar_t *command_line, const wchar_t *environment, const wcha
              const int modes[3], const wchar_t *const paths[3], int kill_on_close,
              sb_spawned *out);
 
+/* Lets the suspended child run and closes the thread handle: 0 or an error code (then the
+ * caller kills the job). */
+int sb_spawn_resume(void *thread);
 /* 0 when the process has ended, WAIT_TIMEOUT (258) when it is still running, or an error. */
 int sb_spawn_wait(void *process, uint32_t millis);
 /* The exit code (0..0xffffffff), or a negated error code. */

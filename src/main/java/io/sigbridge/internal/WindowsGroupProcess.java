@@ -61,7 +61,7 @@ public final class WindowsGroupProcess extends Process {
     private final InputStream stdout;
     private final InputStream stderr;
 
-    private WindowsGroupProcess(long[] spawned) {
+    private WindowsGroupProcess(long[] spawned, ProcessHandle processHandle) {
         this.pid = spawned[0];
         this.handles = new Handles(spawned[1], spawned[2]);
         CLEANER.register(this, handles);
@@ -71,8 +71,7 @@ public final class WindowsGroupProcess extends Process {
                 : InputStream.nullInputStream();
         this.stderr = spawned[5] != 0 ? new BufferedInputStream(new PipeInputStream(spawned[5]))
                 : InputStream.nullInputStream();
-        // Our open handle keeps the pid from being reused, so this handle stays this process's.
-        this.processHandle = ProcessHandle.of(pid).orElse(null);
+        this.processHandle = processHandle;
         Handles h = handles;
         CompletableFuture<Integer> done = exit;
         REAPER.execute(() -> h.awaitExit(done));
@@ -127,7 +126,7 @@ public final class WindowsGroupProcess extends Process {
             }
         }
         NativeLibrary.load();
-        long[] out = new long[7];
+        long[] out = new long[8];
         int rc = WindowsNatives.spawn(line, environment, directory, modes, paths, killOnJobClose, out);
         if (rc != 0) {
             String text = NativeSignals.errorText(rc);
@@ -144,7 +143,28 @@ public final class WindowsGroupProcess extends Process {
                     + (directory != null ? " (in directory \"" + directory + "\")" : "")
                     + ": CreateProcess error=" + rc + ", " + text);
         }
-        return new WindowsGroupProcess(out);
+        // Taken while the child is still suspended, so it cannot have ended (ProcessHandle.of
+        // is empty for an ended process); our process handle keeps the pid from being reused.
+        ProcessHandle processHandle = null;
+        int resumed = -1;
+        try {
+            processHandle = ProcessHandle.of(out[0]).orElse(null);
+        } finally {
+            resumed = WindowsNatives.resumeThread(out[7]);
+            if (resumed != 0) {
+                WindowsNatives.terminateJob(out[2], KILLED_EXIT_CODE);
+                for (int i = 1; i <= 5; i++) {
+                    if (out[i] != 0) {
+                        WindowsNatives.closeHandle(out[i]);
+                    }
+                }
+            }
+        }
+        if (resumed != 0) {
+            throw new IOException("Cannot run program \"" + command.get(0) + "\": ResumeThread"
+                    + " failed: " + NativeSignals.errorText(resumed) + " (Windows error " + resumed + ")");
+        }
+        return new WindowsGroupProcess(out, processHandle);
     }
 
     private static String redirectPath(File file) {

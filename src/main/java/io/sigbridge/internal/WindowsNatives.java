@@ -95,13 +95,16 @@ public final class WindowsNatives {
     public static final int ERROR_HANDLE_EOF = 38;
 
     /**
-     * CreateProcessW with CREATE_NEW_PROCESS_GROUP, suspended, assigned to a new Job Object, then
-     * resumed. {@code out}: pid, process handle, job handle, the parent's ends of the stdin,
-     * stdout and stderr pipes (0 when not a pipe), the step that failed. 0 or an error code;
-     * on failure nothing is left open.
+     * CreateProcessW with CREATE_NEW_PROCESS_GROUP, suspended, assigned to a new Job Object.
+     * {@code out} (8 long): pid, process handle, job handle, the parent's ends of the stdin,
+     * stdout and stderr pipes (0 when not a pipe), the step that failed, the suspended thread
+     * ({@link #resumeThread}). 0 or an error code; on failure nothing is left open.
      */
     public static native int spawn(String commandLine, String environmentBlock, String directory,
             int[] modes, String[] paths, boolean killOnJobClose, long[] out);
+
+    /** ResumeThread, then CloseHandle of the thread: 0 or an error code. */
+    public static native int resumeThread(long thread);
 
     /** 0 when the process ended, {@link #WAIT_TIMEOUT}, or an error code; millis &lt; 0: forever. */
     public static native int waitForProcess(long process, int millis);

@@ -174,7 +174,11 @@ final class RunCommand {
             // Windows ends this process as soon as the handler returns: let the main thread
             // return the child's status first (Main exits with it while this still waits).
             long left = consoleGraceMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closeStarted);
-            finished.await(Math.max(0, left), TimeUnit.MILLISECONDS);
+            if (finished.await(Math.max(0, left), TimeUnit.MILLISECONDS)) {
+                // and a little longer, for Main's System.exit(child's status) to end it first
+                left = consoleGraceMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closeStarted);
+                Thread.sleep(Math.max(0, Math.min(left, 1000)));
+            }
         }));
         WindowsGroupProcess child;
         try {

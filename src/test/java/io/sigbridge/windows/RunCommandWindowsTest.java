@@ -1,0 +1,81 @@
+package io.sigbridge.windows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sigbridge run} in a child Windows JVM (the supervisor), supervising sb_test_child.exe.
+ * CTRL_CLOSE only comes from the system, so the supervisor calls its console routine itself.
+ */
+class RunCommandWindowsTest {
+    private static String child() {
+        return Path.of(System.getProperty("sigbridge.test.windowsChild")).toAbsolutePath().toString();
+    }
+
+    private static int supervise(String mode, Path dir, String... run) throws Exception {
+        List<String> cmd = WindowsTestSupport.childCommand(mode, dir.resolve("notes.txt"), run);
+        cmd.add(1, "-Dsigbridge.console.grace=3000");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log.txt").toFile());
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the supervisor did not end: " + context(dir));
+        }
+        return p.exitValue();
+    }
+
+    private static String context(Path dir) throws Exception {
+        return "\n--- notes\n" + WindowsTestSupport.read(dir.resolve("notes.txt")) + "--- log\n"
+                + WindowsTestSupport.read(dir.resolve("log.txt"));
+    }
+
+    @Test
+    void runExitsWithTheChildsStatusAndInheritsItsStdio() throws Exception {
+        Path dir = WindowsTestSupport.childDirectory("run");
+        int exit = supervise("run", dir, "run", "--grace", "2s", "--", child(), "args", "through the supervisor");
+        String log = WindowsTestSupport.read(dir.resolve("log.txt"));
+        assertEquals(0, exit, context(dir));
+        assertTrue(log.contains("[through the supervisor]"), context(dir));
+
+        Path dir7 = WindowsTestSupport.childDirectory("run-exit");
+        assertEquals(7, supervise("run", dir7, "run", "--", child(), "exit", "7"), context(dir7));
+    }
+
+    @Test
+    void ctrlCloseIsForwardedThenTheJobIsKilledAfterTheGrace() throws Exception {
+        Path dir = WindowsTestSupport.childDirectory("run-close");
+        int exit = supervise("run-close", dir, "run", "--grace", "1s", "--", child(), "tree", "60000");
+        String notes = WindowsTestSupport.read(dir.resolve("notes.txt"));
+        String log = WindowsTestSupport.read(dir.resolve("log.txt"));
+        // The child ignores CTRL_BREAK (Windows) or never gets it (Wine): the job is killed
+        // after the 1 s grace, and the supervisor exits with the child's status (job kill: 1).
+        assertEquals(1, exit, context(dir));
+        Matcher close = Pattern.compile("CTRL_CLOSE at (\\d+)").matcher(notes);
+        Matcher end = Pattern.compile("exit at (\\d+)").matcher(notes);
+        assertTrue(close.find() && end.find(), context(dir));
+        long millis = TimeUnit.NANOSECONDS.toMillis(Long.parseLong(end.group(1)) - Long.parseLong(close.group(1)));
+        assertTrue(millis >= 1000 && millis < 3000, "killed after the grace, before the console's: "
+                + millis + " ms" + context(dir));
+        if (WindowsTestSupport.underWine()) {
+            assertTrue(log.contains("cannot send CTRL_BREAK to the child's group")
+                    && log.contains("(for CTRL_CLOSE)"), context(dir));
+        }
+        Matcher grandchild = Pattern.compile("grandchild (\\d+)").matcher(log);
+        assertTrue(grandchild.find(), context(dir));
+        long pid = Long.parseLong(grandchild.group(1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertTrue(System.nanoTime() < deadline, "the grandchild " + pid + " survived" + context(dir));
+            Thread.sleep(20);
+        }
+    }
+}
