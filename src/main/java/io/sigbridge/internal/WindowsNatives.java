@@ -127,4 +127,11 @@ public final class WindowsNatives {
 
     /** PeekNamedPipe: bytes available, or a negated error code. */
     public static native long availableHandle(long handle);
+
+    /**
+     * Test support: GetProcessHandleCount of this process (under Wine, which answers 0, the
+     * number of valid handle values below 2^14: Wine hands out the lowest free ones), or a
+     * negated error code.
+     */
+    public static native long handleCountForTest();
 }

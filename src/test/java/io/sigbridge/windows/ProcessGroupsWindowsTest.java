@@ -306,6 +306,44 @@ class ProcessGroupsWindowsTest {
         assertThrows(NoSuchProcessException.class, () -> ProcessGroups.terminate(dead, Duration.ofSeconds(1)));
     }
 
+    @Test
+    void noHandleIsLeftOpen() throws Exception {
+        runAndForget(true); // warm-up: the reaper thread, the cleaner thread, lazily opened handles
+        long before = handleCount();
+        for (int i = 0; i < 20; i++) {
+            runAndForget(i % 2 == 0); // closing the streams, or dropping them for the Cleaner
+        }
+        long after = before;
+        for (int i = 0; i < 20; i++) {
+            System.gc();
+            Thread.sleep(100);
+            after = handleCount();
+            if (after <= before + 10) {
+                break;
+            }
+        }
+        // 20 children leave 5 handles each (process, job, 3 pipe ends) if anything leaks.
+        assertTrue(after <= before + 10, "handles before " + before + ", after 20 children " + after);
+    }
+
+    private static void runAndForget(boolean closeStreams) throws Exception {
+        Process p = ProcessGroups.start(builder("echo"));
+        p.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertEquals("x\n", readAll(p.getInputStream()));
+        assertEquals(0, await(p));
+        if (closeStreams) {
+            p.getInputStream().close();
+            p.getErrorStream().close();
+        }
+    }
+
+    private static long handleCount() {
+        long n = io.sigbridge.internal.WindowsNatives.handleCountForTest();
+        assertTrue(n > 0, "GetProcessHandleCount failed: " + (-n));
+        return n;
+    }
+
     private static long grandchildPid(Process p) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
