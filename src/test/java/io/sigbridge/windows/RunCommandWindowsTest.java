@@ -51,6 +51,40 @@ class RunCommandWindowsTest {
     }
 
     @Test
+    void theTreeDoesNotOutliveASupervisorKilledHard() throws Exception {
+        // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: the job handle closes with the supervisor.
+        Path dir = WindowsTestSupport.childDirectory("run-killed");
+        List<String> cmd = WindowsTestSupport.childCommand("run", dir.resolve("notes.txt"),
+                "run", "--", child(), "tree", "60000");
+        Process supervisor = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log.txt").toFile()).start();
+        try {
+            Pattern pattern = Pattern.compile("grandchild (\\d+)");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Matcher m = pattern.matcher("");
+            while (!(m = pattern.matcher(WindowsTestSupport.read(dir.resolve("log.txt")))).find()) {
+                assertTrue(System.nanoTime() < deadline && supervisor.isAlive(), context(dir));
+                Thread.sleep(50);
+            }
+            long grandchild = Long.parseLong(m.group(1));
+            assertTrue(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false));
+            supervisor.destroyForcibly(); // TerminateProcess: no handler, no hook runs
+            supervisor.waitFor(30, TimeUnit.SECONDS);
+            assertGone(grandchild, dir);
+        } finally {
+            supervisor.destroyForcibly();
+        }
+    }
+
+    private static void assertGone(long pid, Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertTrue(System.nanoTime() < deadline, "process " + pid + " survived" + context(dir));
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void ctrlCloseIsForwardedThenTheJobIsKilledAfterTheGrace() throws Exception {
         Path dir = WindowsTestSupport.childDirectory("run-close");
         int exit = supervise("run-close", dir, "run", "--grace", "1s", "--", child(), "tree", "60000");
@@ -71,11 +105,6 @@ class RunCommandWindowsTest {
         }
         Matcher grandchild = Pattern.compile("grandchild (\\d+)").matcher(log);
         assertTrue(grandchild.find(), context(dir));
-        long pid = Long.parseLong(grandchild.group(1));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            assertTrue(System.nanoTime() < deadline, "the grandchild " + pid + " survived" + context(dir));
-            Thread.sleep(20);
-        }
+        assertGone(Long.parseLong(grandchild.group(1)), dir);
     }
 }
