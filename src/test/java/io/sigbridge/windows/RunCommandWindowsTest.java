@@ -51,6 +51,27 @@ class RunCommandWindowsTest {
     }
 
     @Test
+    void ctrlCIsConsumedAndTurnedIntoCtrlBreakForTheChildsGroup() throws Exception {
+        Path dir = WindowsTestSupport.childDirectory("run-ctrlc");
+        int exit = supervise("run-ctrlc", dir, "run", "--", child(), "sleep", "3000");
+        String notes = WindowsTestSupport.read(dir.resolve("notes.txt"));
+        String log = WindowsTestSupport.read(dir.resolve("log.txt"));
+        // Not the JVM's CTRL_C handling (130): the supervisor consumed it and waited for the
+        // child, which CTRL_C did not reach (a new group starts with CTRL_C disabled).
+        assertEquals(0, exit, context(dir));
+        Matcher ctrlC = Pattern.compile("CTRL_C at (\\d+)").matcher(notes);
+        Matcher end = Pattern.compile("exit at (\\d+)").matcher(notes);
+        assertTrue(ctrlC.find() && end.find(), context(dir));
+        long millis = TimeUnit.NANOSECONDS.toMillis(Long.parseLong(end.group(1)) - Long.parseLong(ctrlC.group(1)));
+        assertTrue(millis >= 800, "the child ran on after CTRL_C: " + millis + " ms" + context(dir));
+        if (WindowsTestSupport.underWine()) {
+            // the forwarded CTRL_BREAK: what Wine answers is reported, the supervisor goes on
+            assertTrue(log.contains("cannot send CTRL_BREAK to the child's group")
+                    && log.contains("(for CTRL_C)"), context(dir));
+        }
+    }
+
+    @Test
     void theTreeDoesNotOutliveASupervisorKilledHard() throws Exception {
         // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: the job handle closes with the supervisor.
         Path dir = WindowsTestSupport.childDirectory("run-killed");
