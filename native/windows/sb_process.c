@@ -1,7 +1,7 @@
 /*
- * sb_process.c (Windows) - POSIX process groups, subreapers and exec do not exist on Windows:
- * ProcessGroups and `sigbridge run` are POSIX features. Console process groups are reached
- * with Signals.sendConsoleEvent instead.
+ * sb_process.c (Windows) - POSIX process groups, subreapers and exec do not exist on Windows.
+ * ProcessGroups and `sigbridge run` take their own path there: sb_spawn.c (CreateProcessW with
+ * CREATE_NEW_PROCESS_GROUP, a Job Object) and CTRL_BREAK through Signals.sendConsoleEvent.
  */
 #include "../core/sb_process.h"
 

@@ -21,6 +21,7 @@ import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
 import io.sigbridge.internal.ProcessTable;
+import io.sigbridge.internal.WindowsGroupProcess;
 
 /**
  * Child processes that can be stopped the way a person at a terminal would: start one as the
@@ -32,6 +33,17 @@ import io.sigbridge.internal.ProcessTable;
  * ProcessBuilder still starts it and every redirect, the environment and the directory are
  * honoured; the child keeps its pid and leads a group of the same number. {@link #interrupt}
  * sends SIGINT to that group, {@link #terminate} SIGTERM and, after the grace period, SIGKILL.
+ *
+ * <p>Windows: {@link #start} calls CreateProcessW itself with CREATE_NEW_PROCESS_GROUP (the
+ * JDK cannot) and puts the child, before it runs, into a Job Object of its own, so whatever it
+ * starts is in the job too. The {@link Process} it returns honours the builder's command (each
+ * argument quoted for the C runtime's parser), directory, environment and redirects;
+ * {@code destroy()} and {@code destroyForcibly()} kill the whole job (TerminateJobObject).
+ * {@link #interrupt} sends CTRL_BREAK_EVENT to the child's group (the only console event that
+ * can be aimed at a group), {@link #terminate} CTRL_BREAK_EVENT and, after the grace period,
+ * TerminateJobObject. A process started any other way cannot be reached gracefully on its own:
+ * {@link NotAGroupLeaderException}. The job is not JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: as with
+ * the JDK's processes (and process groups on POSIX) the child outlives this JVM if left running.
  */
 public final class ProcessGroups {
     private static final String EXEC_SHIM = "sigbridge-exec";
@@ -64,6 +76,9 @@ public final class ProcessGroups {
         List<String> command = builder.command();
         if (command.isEmpty() || command.get(0).isEmpty()) {
             throw new IllegalArgumentException("the command is empty: nothing to start");
+        }
+        if (Platform.current() == Platform.WINDOWS) {
+            return WindowsGroupProcess.start(builder, false);
         }
         requirePosix("start a child in a new process group");
         requireRunnable(command.get(0), builder);
@@ -109,18 +124,26 @@ public final class ProcessGroups {
      * @param process any process
      */
     public static boolean isGroupLeader(Process process) {
-        return GROUP_LEADERS.containsKey(process);
+        return process instanceof WindowsGroupProcess || GROUP_LEADERS.containsKey(process);
     }
 
     /**
      * Interrupts {@code process} as Ctrl-C at a terminal would: SIGINT to its whole group when
-     * {@link #start} started it, otherwise SIGINT to the process alone.
+     * {@link #start} started it, otherwise SIGINT to the process alone. Windows: CTRL_BREAK_EVENT
+     * to its group (CTRL_C cannot be aimed at a group); the child's console handler, or its C
+     * runtime's SIGBREAK, sees it; a child without either ends (STATUS_CONTROL_C_EXIT).
      *
      * @param process the process to interrupt
      * @throws NoSuchProcessException when the process has already exited
+     * @throws NotAGroupLeaderException on Windows, for a process {@link #start} did not start
+     * @throws NoConsoleException on Windows, when this process has no console (the child's)
      */
     public static void interrupt(Process process) {
         requireAlive(process);
+        if (Platform.current() == Platform.WINDOWS) {
+            Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, windowsGroup(process, "interrupted").pid());
+            return;
+        }
         requirePosix("interrupt a process");
         signal(process, Signal.INT);
     }
@@ -131,11 +154,19 @@ public final class ProcessGroups {
      * The future completes when the process has exited and no member of its group is left
      * running (zombies count as ended).
      *
+     * <p>Windows: CTRL_BREAK_EVENT to the group, then TerminateJobObject (the whole tree) if the
+     * process or anything in its job still runs after {@code grace}. When the CTRL_BREAK cannot
+     * be delivered (no console; Wine), the grace is waited for all the same and the job killed;
+     * {@link Termination#gracefulRequestFailure()} says why. {@link Termination#signal()} is
+     * empty on Windows.
+     *
      * @param process the process to end
-     * @param grace how long to wait after SIGTERM before SIGKILL, positive
+     * @param grace how long to wait after the graceful request (SIGTERM; Windows: CTRL_BREAK)
+     *     before the hard kill, positive
      * @return how it ended, once it has
      * @throws IllegalArgumentException for a zero or negative grace
      * @throws NoSuchProcessException when the process has already exited
+     * @throws NotAGroupLeaderException on Windows, for a process {@link #start} did not start
      */
     public static CompletableFuture<Termination> terminate(Process process, Duration grace) {
         Objects.requireNonNull(grace, "grace");
@@ -144,6 +175,9 @@ public final class ProcessGroups {
                     + "; to kill at once use Process.destroyForcibly()");
         }
         requireAlive(process);
+        if (Platform.current() == Platform.WINDOWS) {
+            return terminateWindows(windowsGroup(process, "terminated gracefully"), grace);
+        }
         requirePosix("terminate a process gracefully");
         long started = System.nanoTime();
         long deadline = started + grace.toNanos();
@@ -177,6 +211,59 @@ public final class ProcessGroups {
         };
         TIMER.schedule(check, 1, TimeUnit.MILLISECONDS);
         return result;
+    }
+
+    private static CompletableFuture<Termination> terminateWindows(WindowsGroupProcess process,
+            Duration grace) {
+        long started = System.nanoTime();
+        long deadline = started + grace.toNanos();
+        RuntimeException failure = null;
+        try {
+            Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, process.pid());
+        } catch (RuntimeException e) {
+            failure = e; // no console, or Wine: the grace, then the job is killed all the same
+        }
+        RuntimeException requestFailure = failure;
+        AtomicBoolean killed = new AtomicBoolean();
+        CompletableFuture<Termination> result = new CompletableFuture<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    if (!process.isAlive() && process.runningInJob() == 0) {
+                        result.complete(new Termination(process.pid(), process.exitValue(),
+                                killed.get(), Duration.ofNanos(System.nanoTime() - started),
+                                requestFailure));
+                        return;
+                    }
+                    if (killed.get() || System.nanoTime() >= deadline) {
+                        killed.set(true);
+                        int rc = process.killJob(); // again while anything is left: late starts
+                        if (rc != 0) {
+                            throw Errors.fromCode("cannot kill the job of process " + process.pid(), rc);
+                        }
+                    }
+                    TIMER.schedule(this, 10, TimeUnit.MILLISECONDS);
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            }
+        };
+        TIMER.schedule(check, 1, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private static WindowsGroupProcess windowsGroup(Process process, String what) {
+        if (process instanceof WindowsGroupProcess) {
+            return (WindowsGroupProcess) process;
+        }
+        throw new NotAGroupLeaderException("process " + process.pid() + " cannot be " + what
+                + " on Windows: it was not started by ProcessGroups.start, so it does not lead a"
+                + " process group of its own. CTRL_BREAK_EVENT reaches only a group made with"
+                + " CREATE_NEW_PROCESS_GROUP (ProcessBuilder cannot make one), and CTRL_C_EVENT"
+                + " cannot be aimed at a group at all, only at every process on the console,"
+                + " this one included. Start it with ProcessGroups.start(ProcessBuilder) instead;"
+                + " Process.destroy() is the JDK's hard kill (TerminateProcess).", process.pid());
     }
 
     private static void kill(Process process, boolean group) {
@@ -243,8 +330,8 @@ public final class ProcessGroups {
 
     private static void requirePosix(String what) {
         if (!Platform.current().isPosix()) {
-            throw new UnsupportedOperationException("sigbridge cannot yet " + what + " on "
-                    + Platform.current() + ": the Windows process-group adapter is not built");
+            throw new UnsupportedOperationException("sigbridge cannot " + what + " on "
+                    + Platform.current());
         }
     }
 

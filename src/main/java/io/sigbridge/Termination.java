@@ -9,12 +9,19 @@ public final class Termination {
     private final int exitStatus;
     private final boolean killed;
     private final Duration elapsed;
+    private final RuntimeException requestFailure;
 
     Termination(long pid, int exitStatus, boolean killed, Duration elapsed) {
+        this(pid, exitStatus, killed, elapsed, null);
+    }
+
+    Termination(long pid, int exitStatus, boolean killed, Duration elapsed,
+            RuntimeException requestFailure) {
         this.pid = pid;
         this.exitStatus = exitStatus;
         this.killed = killed;
         this.elapsed = elapsed;
+        this.requestFailure = requestFailure;
     }
 
     /** {@return the pid of the process (the group leader)} */
@@ -61,6 +68,16 @@ public final class Termination {
         }
     }
 
+    /**
+     * Why the graceful request could not be delivered, when it could not: on Windows
+     * CTRL_BREAK_EVENT needs a console shared with the child ({@link NoConsoleException}), and
+     * Wine 8 does not propagate it at all ({@link SignalException}, Windows error 6). The grace
+     * period was waited for all the same before the job was killed. Empty when it was sent.
+     */
+    public Optional<RuntimeException> gracefulRequestFailure() {
+        return Optional.ofNullable(requestFailure);
+    }
+
     /** {@return the time from the graceful request to the end of the whole group} */
     public Duration elapsed() {
         return elapsed;
@@ -71,6 +88,8 @@ public final class Termination {
         return "Termination[pid " + pid + ", exit " + exitStatus
                 + signal().map(s -> " (" + s + ")").orElse("")
                 + (killed ? ", killed after the grace period" : ", ended gracefully")
+                + (requestFailure != null ? " (the graceful request failed: "
+                        + requestFailure.getMessage() + ")" : "")
                 + ", after " + elapsed.toMillis() + " ms]";
     }
 }

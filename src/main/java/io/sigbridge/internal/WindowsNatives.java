@@ -74,4 +74,64 @@ public final class WindowsNatives {
 
     /** Test support: CreateProcess with CREATE_NEW_PROCESS_GROUP; the pid, or a negated error. */
     public static native long startInNewProcessGroupForTest(String commandLine);
+
+    // ---- ProcessGroups.start on Windows (native/windows/sb_spawn.c) ----
+
+    /** Standard handle modes of {@link #spawn} (sb_spawn.h). */
+    public static final int STDIO_PIPE = 0;
+    public static final int STDIO_INHERIT = 1;
+    public static final int STDIO_READ = 2;
+    public static final int STDIO_WRITE = 3;
+    public static final int STDIO_APPEND = 4;
+    public static final int STDIO_STDOUT = 5;
+
+    /** Steps of {@link #spawn} that can fail ({@code out[6]}). */
+    public static final int STEP_STDIN = 1;
+    public static final int STEP_CREATE_PROCESS = 4;
+    public static final int STEP_JOB = 5;
+
+    public static final int WAIT_TIMEOUT = 258;
+    public static final int ERROR_BROKEN_PIPE = 109;
+    public static final int ERROR_HANDLE_EOF = 38;
+
+    /**
+     * CreateProcessW with CREATE_NEW_PROCESS_GROUP, suspended, assigned to a new Job Object.
+     * {@code out} (8 long): pid, process handle, job handle, the parent's ends of the stdin,
+     * stdout and stderr pipes (0 when not a pipe), the step that failed, the suspended thread
+     * ({@link #resumeThread}). 0 or an error code; on failure nothing is left open.
+     */
+    public static native int spawn(String commandLine, String environmentBlock, String directory,
+            int[] modes, String[] paths, boolean killOnJobClose, long[] out);
+
+    /** ResumeThread, then CloseHandle of the thread: 0 or an error code. */
+    public static native int resumeThread(long thread);
+
+    /** 0 when the process ended, {@link #WAIT_TIMEOUT}, or an error code; millis &lt; 0: forever. */
+    public static native int waitForProcess(long process, int millis);
+
+    /** GetExitCodeProcess: the code (0..0xffffffff), or a negated error code. */
+    public static native long exitCode(long process);
+
+    public static native int terminateJob(long job, int exitCode);
+
+    /** The job's running processes, or a negated error code. */
+    public static native long activeProcesses(long job);
+
+    public static native int closeHandle(long handle);
+
+    /** ReadFile: bytes read (0 for a zero-length write), or a negated error code. */
+    public static native long readHandle(long handle, byte[] bytes, int offset, int length);
+
+    /** WriteFile until all is written: 0 or an error code. */
+    public static native int writeHandle(long handle, byte[] bytes, int offset, int length);
+
+    /** PeekNamedPipe: bytes available, or a negated error code. */
+    public static native long availableHandle(long handle);
+
+    /**
+     * Test support: GetProcessHandleCount of this process (under Wine, which answers 0, the
+     * number of valid handle values below 2^14: Wine hands out the lowest free ones), or a
+     * negated error code.
+     */
+    public static native long handleCountForTest();
 }

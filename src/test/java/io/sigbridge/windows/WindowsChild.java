@@ -104,6 +104,59 @@ public final class WindowsChild {
                 }
                 return;
             }
+            case "run": {
+                // `sigbridge run` itself: Main.main exits with the supervised child's status.
+                String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+                note("running " + String.join(" ", rest));
+                io.sigbridge.internal.cli.Main.main(rest);
+                return;
+            }
+            case "run-ctrlc": {
+                // `sigbridge run` on a console where someone presses Ctrl-C (group 0: every
+                // process on it; the child, in a new group, has CTRL_C disabled).
+                String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+                io.sigbridge.internal.NativeLibrary.load();
+                int rc = WindowsNatives.reattachConsoleForTest();
+                note("console " + (rc == 0 ? "attached" : "failed " + rc));
+                Thread presser = new Thread(() -> {
+                    try {
+                        Thread.sleep(1500);
+                        note("CTRL_C at " + System.nanoTime());
+                        Signals.sendConsoleEvent(ConsoleEvent.CTRL_C, 0);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "presser");
+                presser.setDaemon(true);
+                presser.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> note("exit at " + System.nanoTime())));
+                io.sigbridge.internal.cli.Main.main(rest);
+                return;
+            }
+            case "run-close": {
+                // `sigbridge run` receiving CTRL_CLOSE, which only the system sends: the console
+                // routine is called on a thread as the console would, once the child runs.
+                String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+                io.sigbridge.internal.NativeLibrary.load();
+                int rc = WindowsNatives.reattachConsoleForTest();
+                note("console " + (rc == 0 ? "attached" : "failed " + rc));
+                Thread closer = new Thread(() -> {
+                    try {
+                        Thread.sleep(1500);
+                        note("CTRL_CLOSE at " + System.nanoTime());
+                        boolean consumed = WindowsNatives.runConsoleRoutineForTest(
+                                WindowsNatives.CTRL_CLOSE_EVENT);
+                        note("routine returned " + consumed);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "closer");
+                closer.setDaemon(true);
+                closer.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> note("exit at " + System.nanoTime())));
+                io.sigbridge.internal.cli.Main.main(rest);
+                return;
+            }
             default:
                 throw new IllegalArgumentException(mode);
         }

@@ -27,7 +27,10 @@ public final class Main {
             "        WINCH to it (to free QUIT and USR2 from the JVM it restarts itself in place,",
             "        same pid, with -Xrs and _JAVA_SR_SIGNUM), kill the group if it outlives TERM",
             "        by the grace period, reap adopted orphans (Linux subreaper), exit with the",
-            "        child's status (128+n when it died of signal n, 127 when it cannot run)",
+            "        child's status (128+n when it died of signal n, 127 when it cannot run);",
+            "        on Windows: start it in a new process group and Job Object, turn CTRL_C,",
+            "        CTRL_BREAK and CTRL_CLOSE into CTRL_BREAK to its group, kill the job if it",
+            "        outlives CTRL_CLOSE by the grace period",
             "");
 
     private Main() {}

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.sigbridge.ConsoleEvent;
 import io.sigbridge.NoSuchProcessException;
 import io.sigbridge.ProcessGroups;
 import io.sigbridge.Registration;
@@ -22,12 +23,20 @@ import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
 import io.sigbridge.internal.PlatformSignals;
 import io.sigbridge.internal.ProcessTable;
+import io.sigbridge.internal.WindowsGroupProcess;
 
 /**
  * {@code run [--grace 10s] -- COMMAND [ARGS...]}: a signal-forwarding supervisor in the manner of
  * tini. It starts COMMAND as the leader of a new process group, forwards the signals a person or
  * an orchestrator sends to the whole group, escalates TERM to KILL after the grace period, reaps
  * orphans it adopts as a child subreaper (Linux), and exits with the child's status.
+ *
+ * <p>Windows: COMMAND starts in a new process group and a Job Object (ProcessGroups.start's
+ * way, plus JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, so the tree does not outlive the supervisor
+ * however it ends). CTRL_C, CTRL_BREAK and CTRL_CLOSE the supervisor receives become
+ * CTRL_BREAK_EVENT to the child's group; after CTRL_CLOSE the job is killed when the child has
+ * not ended within the grace, at most the console's grace less 500 ms (Windows ends the
+ * supervisor about 5 s after CTRL_CLOSE). No subreaper and no re-exec (POSIX only).
  */
 final class RunCommand {
     static final String USAGE = "usage: run [--grace DURATION] -- COMMAND [ARGS...]";
@@ -57,6 +66,9 @@ final class RunCommand {
             throw new Main.UsageException("no command given; " + USAGE);
         }
 
+        if (Platform.current() == Platform.WINDOWS) {
+            return runWindows(command, grace, err);
+        }
         freeQuitAndUsr2();
         boolean subreaper = Platform.current() == Platform.LINUX && NativeSignals.becomeSubreaperChecked();
         ScheduledExecutorService escalation = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -126,6 +138,96 @@ final class RunCommand {
         escalation.shutdownNow();
         err.flush();
         return status;
+    }
+
+    /** Time left for the supervisor after CTRL_CLOSE is spent so: escalate by then at the latest. */
+    private static final long CLOSE_MARGIN_MILLIS = 500;
+
+    private static int runWindows(List<String> command, Duration grace, PrintStream err) throws Exception {
+        ChildGroup group = new ChildGroup();
+        CountDownLatch finished = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<WindowsGroupProcess> started =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<Registration> registrations = new ArrayList<>();
+        // Handlers go in before the child starts, so an event in between waits and is forwarded.
+        for (ConsoleEvent event : List.of(ConsoleEvent.CTRL_C, ConsoleEvent.CTRL_BREAK)) {
+            registrations.add(Signals.handle(event, e -> {
+                long pgid = group.await();
+                if (pgid > 0) {
+                    forwardBreak(pgid, event, err);
+                }
+            }));
+        }
+        registrations.add(Signals.handle(ConsoleEvent.CTRL_CLOSE, e -> {
+            long pgid = group.await();
+            if (pgid <= 0) {
+                return;
+            }
+            long closeStarted = System.nanoTime();
+            forwardBreak(pgid, ConsoleEvent.CTRL_CLOSE, err);
+            WindowsGroupProcess child = started.get();
+            long budget = Math.max(0, Math.min(grace.toMillis(), consoleGraceMillis() - CLOSE_MARGIN_MILLIS));
+            if (!child.waitFor(budget, TimeUnit.MILLISECONDS) || child.runningInJob() > 0) {
+                child.killJob();
+                child.waitFor(CLOSE_MARGIN_MILLIS / 2, TimeUnit.MILLISECONDS);
+            }
+            // Windows ends this process as soon as the handler returns: let the main thread
+            // return the child's status first (Main exits with it while this still waits).
+            long left = consoleGraceMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closeStarted);
+            if (finished.await(Math.max(0, left), TimeUnit.MILLISECONDS)) {
+                // and a little longer, for Main's System.exit(child's status) to end it first
+                left = consoleGraceMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closeStarted);
+                Thread.sleep(Math.max(0, Math.min(left, 1000)));
+            }
+        }));
+        WindowsGroupProcess child;
+        try {
+            child = WindowsGroupProcess.start(new ProcessBuilder(command).inheritIO(), true);
+        } catch (IOException e) {
+            group.started(-1);
+            registrations.forEach(Registration::close);
+            err.println("sigbridge run: " + e.getMessage());
+            return 127;
+        }
+        started.set(child);
+        group.started(child.pid());
+        int status = child.waitFor();
+        if (child.runningInJob() > 0) {
+            // The job outlived its leader: ask the rest of the group to end, give them the grace
+            // period, then kill the job, so nothing of the command survives the supervisor.
+            forwardBreak(child.pid(), null, err);
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (child.runningInJob() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            child.killJob();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (child.runningInJob() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        err.flush();
+        finished.countDown();
+        registrations.forEach(Registration::close);
+        return status;
+    }
+
+    private static long consoleGraceMillis() {
+        try {
+            return Long.parseLong(System.getProperty("sigbridge.console.grace", "4000").trim());
+        } catch (NumberFormatException e) {
+            return 4000;
+        }
+    }
+
+    /** CTRL_BREAK_EVENT to the child's group; a failure (no console, Wine) is reported, not fatal. */
+    private static void forwardBreak(long pgid, ConsoleEvent received, PrintStream err) {
+        try {
+            Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, pgid);
+        } catch (RuntimeException e) {
+            err.println("sigbridge run: cannot send CTRL_BREAK to the child's group " + pgid
+                    + (received != null ? " (for " + received + ")" : "") + ": " + e.getMessage());
+        }
     }
 
     /**
