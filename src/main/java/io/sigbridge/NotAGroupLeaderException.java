@@ -10,14 +10,19 @@ package io.sigbridge;
  */
 public class NotAGroupLeaderException extends UnsupportedOperationException {
     private static final long serialVersionUID = 1L;
+    /** The process that could not be reached. */
     private final long pid;
 
+    /**
+     * @param message why the process cannot be reached, and what to do instead
+     * @param pid the process
+     */
     public NotAGroupLeaderException(String message, long pid) {
         super(message);
         this.pid = pid;
     }
 
-    /** The process that could not be reached. */
+    /** {@return the process that could not be reached} */
     public long pid() {
         return pid;
     }

@@ -72,7 +72,9 @@ public final class Termination {
      * Why the graceful request could not be delivered, when it could not: on Windows
      * CTRL_BREAK_EVENT needs a console shared with the child ({@link NoConsoleException}), and
      * Wine 8 does not propagate it at all ({@link SignalException}, Windows error 6). The grace
-     * period was waited for all the same before the job was killed. Empty when it was sent.
+     * period was waited for all the same before the job was killed.
+     *
+     * @return the failure, or empty when the request was sent
      */
     public Optional<RuntimeException> gracefulRequestFailure() {
         return Optional.ofNullable(requestFailure);
