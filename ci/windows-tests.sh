@@ -38,7 +38,9 @@ fi
 step "Wine prefix ready after $(( $(now) - t1 )) s"
 
 t2=$(now)
-mvn -B -ntp -Pwindows-tests verify "$@"
+# Bounded: a Windows JVM under Wine that never lets go of its pipes would otherwise hold CI
+# until its own limit (ci/wine-java/bin/java ends Wine after the JVM for that reason).
+timeout --kill-after=30s 15m mvn -B -ntp -Pwindows-tests verify "$@"
 if [ ! -f target/classes/META-INF/native/windows-x86_64/sigbridge.dll ]; then
   step "FAILED: no sigbridge.dll was built (is the windows-dll profile active?)"
   exit 1
