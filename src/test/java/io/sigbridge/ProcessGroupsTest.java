@@ -39,8 +39,17 @@ class ProcessGroupsTest {
         }
     }
 
+    /**
+     * A shell as a new group's leader. Through {@code env --default-signal=INT}: a JVM started in
+     * the background by a non-interactive shell (as CI may start it) inherits SIGINT ignored, its
+     * children too, and a shell cannot trap a signal that was ignored when it started.
+     */
+    private static ProcessBuilder shell(String script) {
+        return new ProcessBuilder("env", "--default-signal=INT", "sh", "-c", script);
+    }
+
     private Process start(String script) throws IOException {
-        Process p = ProcessGroups.start(new ProcessBuilder("sh", "-c", script));
+        Process p = ProcessGroups.start(shell(script));
         started.add(p);
         return p;
     }
@@ -145,7 +154,7 @@ class ProcessGroupsTest {
 
     @Test
     void aProcessNotStartedHereGetsSigintAloneNotItsGroup() throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "trap 'exit 5' INT; echo ready; while :; do sleep 0.05; done").start();
+        Process p = shell("trap 'exit 5' INT; echo ready; while :; do sleep 0.05; done").start();
         started.add(p);
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", r.readLine());
