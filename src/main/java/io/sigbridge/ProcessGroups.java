@@ -133,6 +133,10 @@ public final class ProcessGroups {
      * to its group (CTRL_C cannot be aimed at a group); the child's console handler, or its C
      * runtime's SIGBREAK, sees it; a child without either ends (STATUS_CONTROL_C_EXIT).
      *
+     * <p>On POSIX a child inherits the signals this JVM ignores: started in the background by a
+     * non-interactive shell, or under nohup, this JVM has SIGINT ignored, and so has the child, on
+     * which SIGINT then does nothing.
+     *
      * @param process the process to interrupt
      * @throws NoSuchProcessException when the process has already exited
      * @throws NotAGroupLeaderException on Windows, for a process {@link #start} did not start
