@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.sigbridge.Signals;
+import io.sigbridge.TestProcesses;
 
 /**
  * A second JVM for the tests that need a real process: real signals from {@code kill}, real
@@ -103,11 +104,8 @@ public final class ChildJvm implements AutoCloseable {
         /** Starts the child and waits for its {@code READY <pid>} line. */
         public ChildJvm start() throws IOException {
             List<String> command = new ArrayList<>(wrapper);
-            command.add(javaCommand());
+            command.addAll(TestProcesses.javaCommand());
             command.add("-Xcheck:jni");
-            if (Runtime.version().feature() >= 24) {
-                command.add("--enable-native-access=ALL-UNNAMED");
-            }
             command.add("-XX:+DisplayVMOutputToStderr");
             command.add("-XX:+UseSerialGC");
             command.add("-XX:TieredStopAtLevel=1");
@@ -139,10 +137,6 @@ public final class ChildJvm implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    static String javaCommand() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static String classPath() {

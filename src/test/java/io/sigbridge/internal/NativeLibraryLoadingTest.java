@@ -11,13 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.TestProcesses;
+
 /** How the library is found, in child JVMs: the override property and a platform with no library. */
 class NativeLibraryLoadingTest {
     private static String[] runList(String... jvmOptions) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
+        List<String> cmd = new ArrayList<>(TestProcesses.javaCommand());
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"),
                 "io.sigbridge.internal.cli.Main", "list"));

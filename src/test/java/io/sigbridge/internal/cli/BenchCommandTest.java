@@ -18,6 +18,8 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.TestProcesses;
+
 /**
  * Runs {@code bench} in this JVM with tiny counts and checks what it did, never how fast: the
  * figures depend on the machine and are only printed.
@@ -69,11 +71,7 @@ class BenchCommandTest {
     void benchDrawsThePlot() throws Exception {
         Path png = Path.of("target", "bench-test.png");
         Files.deleteIfExists(png);
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java")));
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
+        List<String> cmd = new java.util.ArrayList<>(TestProcesses.javaCommand());
         cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"), Main.class.getName(),
                 "bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--plot", png.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.TestProcesses;
 import io.sigbridge.internal.ProcessTable;
 
 /** {@code sigbridge run} in a real child JVM, under real {@code kill}. */
@@ -34,11 +35,7 @@ class RunCommandTest {
         private final Thread reader;
 
         Supervisor(String... args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            if (Runtime.version().feature() >= 24) {
-                cmd.add("--enable-native-access=ALL-UNNAMED");
-            }
+            List<String> cmd = new ArrayList<>(TestProcesses.javaCommand());
             cmd.add("-Xcheck:jni");
             cmd.add("-cp");
             cmd.add(System.getProperty("sigbridge.test.classes"));
@@ -72,6 +69,12 @@ class RunCommandTest {
             return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
         }
 
+        /** Waits for the line "PREFIX N" and returns N (a pid the child's shell printed). */
+        long awaitNumber(String prefix) throws InterruptedException {
+            awaitLine(prefix);
+            return Long.parseLong(line(prefix).split(" ")[1]);
+        }
+
         int exit() throws InterruptedException {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "supervisor ended; output " + lines);
             reader.join(TimeUnit.SECONDS.toMillis(30));
@@ -99,8 +102,7 @@ class RunCommandTest {
     void aChildThatIgnoresTermIsKilledAfterTheGrace() throws Exception {
         Supervisor s = new Supervisor("--grace", "300ms", "--", "sh", "-c",
                 "trap '' TERM; echo ready $$; sleep 1000");
-        s.awaitLine("ready");
-        long child = Long.parseLong(s.line("ready").split(" ")[1]);
+        long child = s.awaitNumber("ready");
         s.kill("TERM");
         assertEquals(137, s.exit(), "output " + s.lines);
         assertTrue(ProcessTable.runningMembers(child).isEmpty(), "nothing of the group is left");
@@ -126,9 +128,8 @@ class RunCommandTest {
         Supervisor s = new Supervisor("--", "sh", "-c",
                 "trap 'echo got QUIT' QUIT; trap 'echo got USR2' USR2; trap 'exit 0' TERM;"
                         + " echo ready $PPID; while :; do sleep 0.05; done");
-        s.awaitLine("ready");
         // The supervisor restarted itself with -Xrs to free QUIT and USR2, in place: same pid.
-        assertEquals(Long.toString(s.process.pid()), s.line("ready").split(" ")[1]);
+        assertEquals(s.process.pid(), s.awaitNumber("ready"));
         s.kill("QUIT");
         s.awaitLine("got QUIT");
         s.kill("USR2");
@@ -147,8 +148,7 @@ class RunCommandTest {
     void orphansOfTheChildAreEndedAndReaped() throws Exception {
         Supervisor s = new Supervisor("--grace", "2s", "--", "sh", "-c",
                 "sleep 1000 & echo orphan $!; exit 4");
-        s.awaitLine("orphan");
-        long orphan = Long.parseLong(s.line("orphan").split(" ")[1]);
+        long orphan = s.awaitNumber("orphan");
         assertEquals(4, s.exit(), "output " + s.lines);
         // Gone means ended and reaped: no /proc entry at all. (PID 1 in a container may never
         // reap a zombie handed to it, so only the supervisor's own reaping makes this hold.)
