@@ -35,6 +35,13 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   wineboot -i >/dev/null 2>&1
   wineserver -w || true
 fi
+# Windows without an X display: with the null graphics driver CreateWindowEx works (sigbridge's
+# hidden window, which taskkill and wineboot --end-session reach); without it, it returns NULL.
+if ! grep -qi '"Graphics"="null"' "$WINEPREFIX/user.reg" 2>/dev/null; then
+  step "setting Wine's graphics driver to null"
+  wine reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f >/dev/null 2>&1
+  wineserver -w || true
+fi
 step "Wine prefix ready after $(( $(now) - t1 )) s"
 
 t2=$(now)

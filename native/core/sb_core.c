@@ -13,6 +13,7 @@ typedef struct sb_slot_counters {
     _Atomic(uint64_t) invocations;
     _Atomic(uint64_t) pending;
     _Atomic(int64_t) last_fold_nanos;
+    _Atomic(int32_t) last_fold_source_code; /* source << 16 | code of the last folded delivery */
     _Atomic(uint64_t) delivered;
     _Atomic(uint64_t) coalesced;
 } sb_slot_counters;
@@ -63,6 +64,9 @@ void sb_core_capture(sb_event *event)
     event->coalesced = folded;
     if (!atomic_load_explicit(&ready, memory_order_acquire) || !sb_ring_push(&ring, event)) {
         atomic_store_explicit(&c->last_fold_nanos, event->nanos, memory_order_relaxed);
+        atomic_store_explicit(&c->last_fold_source_code,
+                              (int32_t)((uint32_t)event->source << 16 | (uint16_t)event->code),
+                              memory_order_relaxed);
         atomic_fetch_add_explicit(&c->pending, folded + 1, memory_order_release);
     }
 }
@@ -99,6 +103,11 @@ uint32_t sb_core_drain(sb_event *out, uint32_t max)
         e->signo = slot;
         e->flags = SB_EVENT_FOLDED;
         e->nanos = atomic_load_explicit(&c->last_fold_nanos, memory_order_relaxed);
+        /* Where it came from, so it reaches the same handlers; a signal's code (si_code) stays
+         * 0: one event stands for several deliveries. A console event's code is its type. */
+        int32_t source_code = atomic_load_explicit(&c->last_fold_source_code, memory_order_relaxed);
+        e->source = (uint16_t)((uint32_t)source_code >> 16);
+        e->code = e->source != SB_SOURCE_SIGNAL ? (int16_t)(source_code & 0xffff) : 0;
         e->coalesced = folded - 1;
         e->sequence = next_sequence++;
         atomic_fetch_add_explicit(&c->delivered, 1, memory_order_relaxed);

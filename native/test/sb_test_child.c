@@ -11,6 +11,11 @@
  *                                 (ignoring CTRL_BREAK)
  *   sb_test_child flags           ctrl-c-ignored=1 when started with CREATE_NEW_PROCESS_GROUP
  *   sb_test_child break MS        "ready", then exit 42 on CTRL_BREAK (or 0 after MS)
+ *   sb_test_child sleep-ready MS  "ready", then sleeps
+ *   sb_test_child window MS       a hidden top-level window; "ready", exit 5 on WM_CLOSE
+ *   sb_test_child detached MS     FreeConsole(), "ready", sleeps: a process without a console
+ *   sb_test_child own-console MS  a console of its own; "ready", exit 40 on CTRL_C, 41 on
+ *                                 CTRL_BREAK (or 0 after MS)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +31,48 @@ static BOOL WINAPI on_console(DWORD type)
         ExitProcess(42);
     }
     return FALSE;
+}
+
+static BOOL WINAPI exit_on_event(DWORD type)
+{
+    ExitProcess(40 + type);
+    return TRUE;
+}
+
+static LRESULT CALLBACK window_proc(HWND window, UINT message, WPARAM wparam, LPARAM lparam)
+{
+    if (message == WM_CLOSE) {
+        printf("close\n");
+        fflush(stdout);
+        ExitProcess(5);
+    }
+    return DefWindowProcW(window, message, wparam, lparam);
+}
+
+static int run_window(DWORD millis)
+{
+    WNDCLASSW wc;
+    memset(&wc, 0, sizeof wc);
+    wc.lpfnWndProc = window_proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"sb_test_child";
+    if (RegisterClassW(&wc) == 0 ||
+        CreateWindowExW(0, L"sb_test_child", L"sb_test_child", WS_OVERLAPPED, 0, 0, 0, 0, NULL,
+                        NULL, wc.hInstance, NULL) == NULL) {
+        fprintf(stderr, "no window: %lu\n", GetLastError());
+        return 3;
+    }
+    printf("ready\n");
+    fflush(stdout);
+    SetTimer(NULL, 0, millis, NULL);
+    MSG msg;
+    while (GetMessageW(&msg, NULL, 0, 0) > 0) {
+        if (msg.message == WM_TIMER) {
+            return 0;
+        }
+        DispatchMessageW(&msg);
+    }
+    return 0;
 }
 
 /* tree: the child ignores CTRL_BREAK (on real Windows), so only the job kill ends it. */
@@ -106,6 +153,35 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "break") == 0 && argc > 2) {
         SetConsoleCtrlHandler(on_console, TRUE);
+        printf("ready\n");
+        fflush(stdout);
+        Sleep((DWORD)atoi(argv[2]));
+        return 0;
+    }
+    if (strcmp(mode, "window") == 0 && argc > 2) {
+        return run_window((DWORD)atoi(argv[2]));
+    }
+    if (strcmp(mode, "sleep-ready") == 0 && argc > 2) {
+        printf("ready\n");
+        fflush(stdout);
+        Sleep((DWORD)atoi(argv[2]));
+        return 0;
+    }
+    if (strcmp(mode, "detached") == 0 && argc > 2) {
+        FreeConsole();
+        printf("ready\n");
+        fflush(stdout);
+        Sleep((DWORD)atoi(argv[2]));
+        return 0;
+    }
+    if (strcmp(mode, "own-console") == 0 && argc > 2) {
+        FreeConsole();
+        if (!AllocConsole()) {
+            fprintf(stderr, "AllocConsole failed: %lu\n", GetLastError());
+            return 3;
+        }
+        SetConsoleCtrlHandler(NULL, FALSE); /* take CTRL_C, whatever was inherited */
+        SetConsoleCtrlHandler(exit_on_event, TRUE);
         printf("ready\n");
         fflush(stdout);
         Sleep((DWORD)atoi(argv[2]));

@@ -1,6 +1,7 @@
 /*
  * sb_jni_windows.c - JNI bindings of io.sigbridge.internal.WindowsNatives: console modes, the
- * "handlers done" acknowledgement, console events, and a few test-support calls. Like
+ * "handlers done" acknowledgement, console events, the hidden window and WM_CLOSE, children in
+ * a new process group, and a few test-support calls. Like
  * sb_jni.c, nothing here throws: codes go back to Java.
  */
 #include <jni.h>
@@ -137,6 +138,44 @@ JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_WindowsNatives_startInNewProc
     CloseHandle(process.hThread);
     CloseHandle(process.hProcess);
     return (jlong)process.dwProcessId;
+}
+
+/* ---- the hidden window (sb_window.c) ---- */
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_WindowsNatives_windowWanted(JNIEnv *env,
+                                                                              jclass cls,
+                                                                              jboolean wanted)
+{
+    (void)env;
+    (void)cls;
+    return sb_windows_window_wanted(wanted == JNI_TRUE);
+}
+
+JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_WindowsNatives_postClose(JNIEnv *env,
+                                                                            jclass cls, jlong pid)
+{
+    (void)env;
+    (void)cls;
+    return sb_windows_post_close(pid);
+}
+
+JNIEXPORT jstring JNICALL Java_io_sigbridge_internal_WindowsNatives_windowTitleForTest(JNIEnv *env,
+                                                                                       jclass cls,
+                                                                                       jlong pid)
+{
+    (void)cls;
+    wchar_t title[128];
+    int n = sb_windows_window_title(pid, title, 128);
+    return n > 0 ? (*env)->NewString(env, (const jchar *)title, n) : NULL;
+}
+
+JNIEXPORT jlong JNICALL Java_io_sigbridge_internal_WindowsNatives_sendToWindowForTest(
+    JNIEnv *env, jclass cls, jlong pid, jint msg, jlong wparam, jlong lparam, jint timeout_millis)
+{
+    (void)env;
+    (void)cls;
+    return sb_windows_send_to_window(pid, (unsigned)msg, (uint64_t)wparam, lparam,
+                                     timeout_millis < 0 ? 0 : (unsigned)timeout_millis);
 }
 
 /* ---- ProcessGroups.start on Windows (sb_spawn.c) ---- */

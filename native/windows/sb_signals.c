@@ -9,9 +9,14 @@
  * thread it creates (CtrlRoutine): ordinary thread context, so it may lock and wait.
  *
  * CRT: signal()/raise() of the C runtime this DLL links (msvcrt). The CRT resets a handler to
- * SIG_DFL before calling it, so on_crt_signal puts itself back first, as HotSpot does. SEGV,
- * ILL and FPE are exception filters in the CRT (a returning handler re-runs the faulting
- * instruction forever) and the JVM needs them: refused.
+ * SIG_DFL before calling it, so on_crt_signal puts itself back first, as HotSpot does. Until it
+ * has, another thread's raise would take the default (_exit(3)): sigbridge's own raises hold
+ * crt_lock from raise() until the handler is back (issue 13). SEGV, ILL and FPE are exception
+ * filters in the CRT (a returning handler re-runs the faulting instruction forever) and the
+ * JVM needs them: refused.
+ *
+ * The hidden window (sb_window.c) uses the capture, the tickets and the modes kept here
+ * (sb_windows_internal.h).
  */
 #include "../core/sb_platform.h"
 
@@ -19,11 +24,13 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <windows.h>
 
 #include "../core/sb_core.h"
 #include "sb_windows.h"
+#include "sb_windows_internal.h"
 
 #ifndef SIGBREAK
 #define SIGBREAK 21
@@ -33,6 +40,10 @@
 typedef void(__cdecl *crt_handler)(int);
 
 static SRWLOCK lock = SRWLOCK_INIT;           /* installs, modes and acknowledgements */
+/* msvcrt's handler table: every signal() of ours, and our raise() until the handler is back.
+ * Taken after `lock` when both are needed; never held while waiting for Java. */
+static SRWLOCK crt_lock = SRWLOCK_INIT;
+static DWORD raising_tls = TLS_OUT_OF_INDEXES; /* non-NULL: this thread holds crt_lock in raise */
 static CONDITION_VARIABLE handled_cv = CONDITION_VARIABLE_INIT;
 static HANDLE wake_event;                     /* auto-reset: the dispatcher waits on it */
 static DWORD pass_tls = TLS_OUT_OF_INDEXES;   /* console type + 1 the routine passed on */
@@ -72,7 +83,7 @@ static bool is_console_slot(int slot)
 
 /* Waits until Java acknowledged `ticket` of `slot` or `grace` ms passed. Returns whether the
  * event was consumed; on time-out, `otherwise`. */
-static int await_handled(int slot, uint64_t ticket, LONG grace, int otherwise)
+int sb_win_await_handled(int slot, uint64_t ticket, LONG grace, int otherwise)
 {
     ULONGLONG deadline = GetTickCount64() + (ULONGLONG)grace;
     int result = otherwise;
@@ -92,12 +103,12 @@ static int await_handled(int slot, uint64_t ticket, LONG grace, int otherwise)
     return result;
 }
 
-static uint64_t take_ticket(int slot)
+uint64_t sb_win_take_ticket(int slot)
 {
     return (uint64_t)InterlockedIncrement64(&next_ticket[slot]);
 }
 
-static void capture(int slot, int code, uint16_t source, uint64_t ticket)
+void sb_win_capture(int slot, int code, uint16_t source, uint64_t ticket)
 {
     sb_event event = {0};
     event.signo = slot;
@@ -139,14 +150,40 @@ static void forward_to_jvm_crt(int sig)
     }
 }
 
+/* Ends a raise() of ours that held crt_lock: the handler is back, others may raise again. */
+static void release_crt_lock_if_raising(void)
+{
+    if (raising_tls != TLS_OUT_OF_INDEXES && TlsGetValue(raising_tls) != NULL) {
+        TlsSetValue(raising_tls, NULL);
+        ReleaseSRWLockExclusive(&crt_lock);
+    }
+}
+
+/* After the Java handlers of a SIGABRT: what the action before ours does with it, as POSIX
+ * re-raises under the saved action. abort() would _exit(3) once we return anyway; a raise() goes
+ * the same way, so that raise(ABRT) ends the process on Windows as it does on Linux (134). */
+static void take_previous_abrt_action(void)
+{
+    crt_handler previous = previous_handler[SIGABRT];
+    if (previous == SIG_IGN) {
+        return;
+    }
+    if (previous == SIG_DFL || previous == SIG_ERR) {
+        _exit(3); /* msvcrt's default for SIGABRT */
+    }
+    previous(SIGABRT);
+}
+
 static void __cdecl on_crt_signal(int sig)
 {
     if (sig < 0 || sig >= CRT_NSIG) {
+        release_crt_lock_if_raising();
         return;
     }
     if (installed[sig]) {
         signal(sig, on_crt_signal); /* the CRT reset it to SIG_DFL before calling us */
     }
+    release_crt_lock_if_raising();
     if ((sig == SIGINT || sig == SIGBREAK) && pass_tls != TLS_OUT_OF_INDEXES) {
         uintptr_t passing = (uintptr_t)TlsGetValue(pass_tls);
         int type = sig == SIGINT ? CTRL_C_EVENT : CTRL_BREAK_EVENT;
@@ -157,15 +194,19 @@ static void __cdecl on_crt_signal(int sig)
             return;
         }
     }
+    bool last_gasp = sync_mode[sig] == SB_SYNC_ALWAYS;
     uint64_t ticket = 0;
-    if (sync_mode[sig] == SB_SYNC_ALWAYS && (DWORD)dispatcher_thread != GetCurrentThreadId()) {
+    if (last_gasp && (DWORD)dispatcher_thread != GetCurrentThreadId()) {
         /* A last gasp (SIGABRT: abort() ends the process as soon as this returns): let the
          * Java handlers run first. Not on the dispatcher itself: nobody else could finish. */
-        ticket = take_ticket(sig);
+        ticket = sb_win_take_ticket(sig);
     }
-    capture(sig, 0, SB_SOURCE_SIGNAL, ticket);
+    sb_win_capture(sig, 0, SB_SOURCE_SIGNAL, ticket);
     if (ticket != 0) {
-        await_handled(sig, ticket, sync_grace_millis, 0);
+        sb_win_await_handled(sig, ticket, sync_grace_millis, 0);
+    }
+    if (last_gasp && sig == SIGABRT) {
+        take_previous_abrt_action();
     }
 }
 
@@ -192,14 +233,14 @@ static BOOL WINAPI on_console(DWORD type)
     }
     int slot = SB_CONSOLE_SLOT_BASE + t;
     bool immediate = (t == CTRL_C_EVENT || t == CTRL_BREAK_EVENT) && mode == SB_CONSOLE_CONSUME;
-    uint64_t ticket = immediate ? 0 : take_ticket(slot);
-    capture(slot, t, SB_SOURCE_CONSOLE, ticket);
+    uint64_t ticket = immediate ? 0 : sb_win_take_ticket(slot);
+    sb_win_capture(slot, t, SB_SOURCE_CONSOLE, ticket);
     if (immediate) {
         return TRUE;
     }
     /* CLOSE/LOGOFF/SHUTDOWN: Windows ends the process when this returns. CHAIN: the JVM's
      * routine must run after the Java handlers, not beside them. */
-    int consumed = await_handled(slot, ticket, grace_millis, mode == SB_CONSOLE_CONSUME);
+    int consumed = sb_win_await_handled(slot, ticket, grace_millis, mode == SB_CONSOLE_CONSUME);
     if (!consumed) {
         pass_on(t);
     }
@@ -219,6 +260,7 @@ int sb_platform_init(uint32_t ring_capacity)
             rc = (int)GetLastError();
         } else {
             pass_tls = TlsAlloc();
+            raising_tls = TlsAlloc();
             /* msvcrt registers its own console routine on the first signal(SIGINT/SIGBREAK):
              * make that happen now, keeping whatever is there, so that ours is registered
              * later and therefore runs before it. */
@@ -263,7 +305,9 @@ int sb_platform_install(int signo)
     AcquireSRWLockExclusive(&lock);
     if (!installed[signo]) {
         InterlockedExchange(&installed[signo], 1);
+        AcquireSRWLockExclusive(&crt_lock);
         crt_handler previous = signal(signo, on_crt_signal);
+        ReleaseSRWLockExclusive(&crt_lock);
         if (previous == SIG_ERR) {
             InterlockedExchange(&installed[signo], 0);
             rc = ERROR_INVALID_PARAMETER;
@@ -287,6 +331,7 @@ int sb_platform_uninstall(int signo, int *outcome)
     AcquireSRWLockExclusive(&lock);
     if (installed[signo]) {
         InterlockedExchange(&installed[signo], 0);
+        AcquireSRWLockExclusive(&crt_lock);
         crt_handler current = signal(signo, previous_handler[signo]);
         if (current == on_crt_signal || current == SIG_DFL) {
             /* SIG_DFL: the CRT had reset ours just before calling it */
@@ -295,23 +340,25 @@ int sb_platform_uninstall(int signo, int *outcome)
             signal(signo, current);
             *outcome = SB_UNINSTALL_LEFT_THEIRS;
         }
+        ReleaseSRWLockExclusive(&crt_lock);
     }
     ReleaseSRWLockExclusive(&lock);
     return 0;
 }
 
-/* msvcrt cannot report a handler without replacing it: swap and swap back. */
+/* msvcrt cannot report a handler without replacing it: swap and swap back, under crt_lock so
+ * that none of our raises meets the SIG_IGN in between. */
 static crt_handler current_handler(int signo)
 {
     if (!crt_signal_supported(signo) && signo != SIGSEGV && signo != SIGILL && signo != SIGFPE) {
         return SIG_ERR;
     }
-    AcquireSRWLockExclusive(&lock);
+    AcquireSRWLockExclusive(&crt_lock);
     crt_handler current = signal(signo, SIG_IGN);
     if (current != SIG_ERR) {
         signal(signo, current);
     }
-    ReleaseSRWLockExclusive(&lock);
+    ReleaseSRWLockExclusive(&crt_lock);
     return current;
 }
 
@@ -424,15 +471,13 @@ int sb_platform_chain(const sb_event *event)
         return jvm(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
     }
     /* The CRT's default for INT, TERM, BREAK and ABRT ends the process (exit code 3). */
-    AcquireSRWLockExclusive(&lock);
+    AcquireSRWLockExclusive(&crt_lock);
     crt_handler ours = signal(signo, SIG_DFL);
-    ReleaseSRWLockExclusive(&lock);
     int rc = raise(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
-    AcquireSRWLockExclusive(&lock);
     if (installed[signo] && ours == on_crt_signal) {
         signal(signo, on_crt_signal);
     }
-    ReleaseSRWLockExclusive(&lock);
+    ReleaseSRWLockExclusive(&crt_lock);
     return rc;
 }
 
@@ -453,7 +498,18 @@ int sb_platform_raise(int signo)
             return r(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
         }
     }
-    return raise(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
+    /* Held until on_crt_signal has put itself back (or raise returns, for a handler not ours). */
+    AcquireSRWLockExclusive(&crt_lock);
+    if (raising_tls != TLS_OUT_OF_INDEXES) {
+        TlsSetValue(raising_tls, (LPVOID)1);
+    }
+    int rc = raise(signo) == 0 ? 0 : ERROR_INVALID_PARAMETER;
+    if (raising_tls != TLS_OUT_OF_INDEXES) {
+        release_crt_lock_if_raising();
+    } else {
+        ReleaseSRWLockExclusive(&crt_lock);
+    }
+    return rc;
 }
 
 /* Windows has no kill(2): other processes are reached with console events only. */
@@ -490,6 +546,18 @@ void sb_platform_error_text(int code, char *buffer, size_t size)
               " console events reach only processes that share a console";
     } else if (code == SB_ERROR_NOT_INITIALIZED) {
         own = "the sigbridge console routine is not set up yet";
+    } else if (code == SB_ERROR_SHARED_CONSOLE) {
+        own = "the process is on this process's console: the event would reach this process too";
+    } else if (code == SB_ERROR_CTRL_C_DISABLED) {
+        own = "the process ignores CTRL_C (it was started in a new process group, or called"
+              " SetConsoleCtrlHandler(NULL, TRUE))";
+    } else if (code == SB_ERROR_NO_WINDOW) {
+        own = "the process has no top-level window on this desktop to post WM_CLOSE to";
+    } else if (code == SB_ERROR_NO_SUCH_PROCESS) {
+        own = "no such process";
+    } else if (code == SB_ERROR_WINDOW_FAILED) {
+        own = "CreateWindowEx failed (no window station or desktop; under Wine, no graphics"
+              " driver: set HKCU\\Software\\Wine\\Drivers Graphics to null)";
     }
     if (own != NULL) {
         strncpy(buffer, own, size - 1);
@@ -506,6 +574,35 @@ void sb_platform_error_text(int code, char *buffer, size_t size)
     while (n > 0 && (buffer[n - 1] == '\n' || buffer[n - 1] == '\r' || buffer[n - 1] == '.' ||
                      buffer[n - 1] == ' ')) {
         buffer[--n] = '\0';
+    }
+}
+
+/* ---- sb_windows_internal.h (the rest) ---- */
+
+LONG sb_win_console_mode(int type)
+{
+    return console_type_valid(type) ? InterlockedCompareExchange(&console_mode[type], 0, 0)
+                                    : SB_CONSOLE_OFF;
+}
+
+LONG sb_win_grace_millis(void)
+{
+    return InterlockedCompareExchange(&grace_millis, 0, 0);
+}
+
+int sb_win_term_installed(void)
+{
+    return InterlockedCompareExchange(&installed[SIGTERM], 0, 0) != 0;
+}
+
+void sb_win_jvm_term(void)
+{
+    if (sb_win_term_installed()) {
+        sb_event event = {0};
+        event.signo = SIGTERM;
+        sb_platform_chain(&event); /* past our handler, to what was there before it */
+    } else {
+        sb_platform_raise(SIGTERM);
     }
 }
 

@@ -32,9 +32,20 @@ import java.util.Optional;
  * status 130 for CTRL_C, 143 for the others). Handlers registered with an executor are waited
  * for too, within the last-gasp grace. Consuming CTRL_CLOSE does not keep the process alive:
  * Windows ends it when the routine returns, without the JVM's shutdown hooks; register with
- * {@link Chain#PREVIOUS} to have them run after the handlers. Processes that load USER32, as
- * the JVM does, get
- * no CTRL_LOGOFF or CTRL_SHUTDOWN from the console.
+ * {@link Chain#PREVIOUS} to have them run after the handlers.
+ *
+ * <p>Processes that load USER32, as the JVM does, get no CTRL_LOGOFF or CTRL_SHUTDOWN from the
+ * console (services do). sigbridge's hidden window turns the end of a session into them instead
+ * ({@link SignalEvent.Origin#END_SESSION}): {@code WM_ENDSESSION} with {@code ENDSESSION_LOGOFF}
+ * is CTRL_LOGOFF, any other (shutdown, restart, the Restart Manager closing the application)
+ * CTRL_SHUTDOWN. The window returns from {@code WM_ENDSESSION}, after which Windows ends the
+ * process, only when the handlers have finished, at most the same grace; when nothing consumed
+ * the event, the JVM's own TERM handling (shutdown hooks) runs within what is left of it. It
+ * answers {@code WM_QUERYENDSESSION} with TRUE at once: sigbridge never vetoes the end of a
+ * session (the handlers run when it really ends, not when it is proposed). With AWT's toolkit
+ * loaded, AWT already turns the end of a session into the JVM's TERM (shutdown hooks, exit 143)
+ * and the window leaves it to AWT, so GUI applications get their shutdown hooks and no
+ * CTRL_LOGOFF/CTRL_SHUTDOWN handler runs.
  */
 public enum ConsoleEvent {
     /** {@code CTRL_C_EVENT}: Ctrl-C in the console, or {@code GenerateConsoleCtrlEvent}. */
@@ -43,9 +54,15 @@ public enum ConsoleEvent {
     CTRL_BREAK(1, "BREAK"),
     /** {@code CTRL_CLOSE_EVENT}: the console window is closing. */
     CTRL_CLOSE(2, "TERM"),
-    /** {@code CTRL_LOGOFF_EVENT}: the user is logging off (services only, see above). */
+    /**
+     * {@code CTRL_LOGOFF_EVENT}: the user is logging off (from the console for services, from
+     * the hidden window's {@code WM_ENDSESSION} otherwise, see above).
+     */
     CTRL_LOGOFF(5, "TERM"),
-    /** {@code CTRL_SHUTDOWN_EVENT}: the system is shutting down (services only, see above). */
+    /**
+     * {@code CTRL_SHUTDOWN_EVENT}: the system is shutting down (from the console for services,
+     * from the hidden window's {@code WM_ENDSESSION} otherwise, see above).
+     */
     CTRL_SHUTDOWN(6, "TERM");
 
     private final int type;

@@ -305,7 +305,7 @@ final class Dispatcher {
     }
 
     private void dispatch(long[] b, int at) {
-        if (WINDOWS && b[at + NativeSignals.FIELD_SOURCE] == WindowsConsole.SOURCE_CONSOLE) {
+        if (WINDOWS && WindowsConsole.ofSlot((int) b[at + NativeSignals.FIELD_SIGNO]) != null) {
             dispatchConsole(b, at);
             return;
         }
@@ -446,6 +446,7 @@ final class Dispatcher {
                 (int) b[at + NativeSignals.FIELD_VALUE],
                 b[at + NativeSignals.FIELD_COALESCED],
                 (flags & NativeSignals.FLAG_FOLDED) != 0,
-                b[at + NativeSignals.FIELD_TID]);
+                b[at + NativeSignals.FIELD_TID],
+                (int) b[at + NativeSignals.FIELD_SOURCE]);
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import io.sigbridge.internal.NativeLibrary;
@@ -41,9 +42,12 @@ import io.sigbridge.internal.WindowsGroupProcess;
  * {@code destroy()} and {@code destroyForcibly()} kill the whole job (TerminateJobObject).
  * {@link #interrupt} sends CTRL_BREAK_EVENT to the child's group (the only console event that
  * can be aimed at a group), {@link #terminate} CTRL_BREAK_EVENT and, after the grace period,
- * TerminateJobObject. A process started any other way cannot be reached gracefully on its own:
- * {@link NotAGroupLeaderException}. The job is not JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: as with
- * the JDK's processes (and process groups on POSIX) the child outlives this JVM if left running.
+ * TerminateJobObject. A process started any other way has no group of its own:
+ * {@link #interrupt} refuses it ({@link NotAGroupLeaderException}), {@link #terminate} posts
+ * WM_CLOSE to its top-level windows, as {@code taskkill /PID} does, and ends it with
+ * {@code TerminateProcess} after the grace. The job is not JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE:
+ * as with the JDK's processes (and process groups on POSIX) the child outlives this JVM if left
+ * running.
  */
 public final class ProcessGroups {
     private static final String EXEC_SHIM = "sigbridge-exec";
@@ -158,19 +162,23 @@ public final class ProcessGroups {
      * The future completes when the process has exited and no member of its group is left
      * running (zombies count as ended).
      *
-     * <p>Windows: CTRL_BREAK_EVENT to the group, then TerminateJobObject (the whole tree) if the
-     * process or anything in its job still runs after {@code grace}. When the CTRL_BREAK cannot
-     * be delivered (no console; Wine), the grace is waited for all the same and the job killed;
-     * {@link Termination#gracefulRequestFailure()} says why. {@link Termination#signal()} is
-     * empty on Windows.
+     * <p>Windows, a child {@link #start} started: CTRL_BREAK_EVENT to the group, then
+     * TerminateJobObject (the whole tree) if the process or anything in its job still runs after
+     * {@code grace}. Any other process: WM_CLOSE to its top-level windows (what
+     * {@code taskkill /PID} does; a JVM with a sigbridge TERM handler sees it as TERM), then
+     * {@link Process#destroyForcibly()} ({@code TerminateProcess}, that process alone) if it still
+     * runs after {@code grace}. When the request cannot be delivered (CTRL_BREAK: no console, or
+     * Wine; WM_CLOSE: no window, {@link NoWindowException}), the grace is waited for all the same
+     * and the process killed; {@link Termination#gracefulRequestFailure()} says why and
+     * {@link Termination#request()} which path ran. {@link Termination#signal()} is empty on
+     * Windows.
      *
      * @param process the process to end
-     * @param grace how long to wait after the graceful request (SIGTERM; Windows: CTRL_BREAK)
-     *     before the hard kill, positive
+     * @param grace how long to wait after the graceful request (SIGTERM; Windows: CTRL_BREAK or
+     *     WM_CLOSE) before the hard kill, positive
      * @return how it ended, once it has
      * @throws IllegalArgumentException for a zero or negative grace
      * @throws NoSuchProcessException when the process has already exited
-     * @throws NotAGroupLeaderException on Windows, for a process {@link #start} did not start
      */
     public static CompletableFuture<Termination> terminate(Process process, Duration grace) {
         Objects.requireNonNull(grace, "grace");
@@ -180,7 +188,7 @@ public final class ProcessGroups {
         }
         requireAlive(process);
         if (Platform.current() == Platform.WINDOWS) {
-            return terminateWindows(windowsGroup(process, "terminated gracefully"), grace);
+            return terminateWindows(process, grace);
         }
         requirePosix("terminate a process gracefully");
         long started = System.nanoTime();
@@ -217,15 +225,39 @@ public final class ProcessGroups {
         return result;
     }
 
-    private static CompletableFuture<Termination> terminateWindows(WindowsGroupProcess process,
-            Duration grace) {
+    /**
+     * Windows. A child of {@link #start}: CTRL_BREAK to its group, and the job killed (again while
+     * anything is left: late starts) from the deadline on; it has ended when it and its job are
+     * empty. Any other process: WM_CLOSE to its windows (taskkill /PID), then TerminateProcess.
+     */
+    private static CompletableFuture<Termination> terminateWindows(Process process, Duration grace) {
+        if (process instanceof WindowsGroupProcess) {
+            WindowsGroupProcess group = (WindowsGroupProcess) process;
+            return terminateWindows(group, grace, Termination.Request.CTRL_BREAK,
+                    () -> Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, group.pid()),
+                    () -> !group.isAlive() && group.runningInJob() == 0,
+                    () -> {
+                        int rc = group.killJob();
+                        if (rc != 0) {
+                            throw Errors.fromCode("cannot kill the job of process " + group.pid(), rc);
+                        }
+                    });
+        }
+        return terminateWindows(process, grace, Termination.Request.WM_CLOSE,
+                () -> WindowsSend.postClose(process.pid()), () -> !process.isAlive(),
+                process::destroyForcibly);
+    }
+
+    private static CompletableFuture<Termination> terminateWindows(Process process, Duration grace,
+            Termination.Request request, Runnable gracefulRequest, BooleanSupplier ended,
+            Runnable kill) {
         long started = System.nanoTime();
         long deadline = started + grace.toNanos();
         RuntimeException failure = null;
         try {
-            Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, process.pid());
+            gracefulRequest.run();
         } catch (RuntimeException e) {
-            failure = e; // no console, or Wine: the grace, then the job is killed all the same
+            failure = e; // no console or window, or Wine: the grace, then the kill all the same
         }
         RuntimeException requestFailure = failure;
         AtomicBoolean killed = new AtomicBoolean();
@@ -234,18 +266,15 @@ public final class ProcessGroups {
             @Override
             public void run() {
                 try {
-                    if (!process.isAlive() && process.runningInJob() == 0) {
+                    if (ended.getAsBoolean()) {
                         result.complete(new Termination(process.pid(), process.exitValue(),
                                 killed.get(), Duration.ofNanos(System.nanoTime() - started),
-                                requestFailure));
+                                request, requestFailure));
                         return;
                     }
                     if (killed.get() || System.nanoTime() >= deadline) {
                         killed.set(true);
-                        int rc = process.killJob(); // again while anything is left: late starts
-                        if (rc != 0) {
-                            throw Errors.fromCode("cannot kill the job of process " + process.pid(), rc);
-                        }
+                        kill.run();
                     }
                     TIMER.schedule(this, 10, TimeUnit.MILLISECONDS);
                 } catch (Throwable t) {
@@ -266,7 +295,9 @@ public final class ProcessGroups {
                 + " process group of its own. CTRL_BREAK_EVENT reaches only a group made with"
                 + " CREATE_NEW_PROCESS_GROUP (ProcessBuilder cannot make one), and CTRL_C_EVENT"
                 + " cannot be aimed at a group at all, only at every process on the console,"
-                + " this one included. Start it with ProcessGroups.start(ProcessBuilder) instead;"
+                + " this one included. Start it with ProcessGroups.start(ProcessBuilder) instead,"
+                + " or send CTRL_C to its whole console with Signals.send(pid, Signal.INT);"
+                + " ProcessGroups.terminate asks it to close its windows (WM_CLOSE);"
                 + " Process.destroy() is the JDK's hard kill (TerminateProcess).", process.pid());
     }
 

@@ -13,6 +13,39 @@ import java.util.OptionalLong;
  * #isFolded() folded} event has no sender, code or value because no siginfo survived.
  */
 public final class SignalEvent {
+    /**
+     * Where a delivery came from. On Linux and macOS always {@link #SIGNAL}; on Windows it tells
+     * apart the ways a {@link Signal#TERM} handler is reached: a C runtime {@code raise}
+     * ({@link #SIGNAL}), the console window closing ({@link #CONSOLE}, with {@link
+     * ConsoleEvent#CTRL_CLOSE}), {@code taskkill /PID} ({@link #CLOSE_REQUEST}) and the end of the
+     * user's session ({@link #END_SESSION}).
+     */
+    public enum Origin {
+        /** A signal: on POSIX any {@code siginfo_t} delivery; on Windows a C runtime {@code raise}. */
+        SIGNAL,
+        /**
+         * Windows: the console's control routine ({@link SignalEvent#consoleEvent()} says which
+         * event: Ctrl-C, Ctrl-Break, the console window closing, or, for services, logoff and
+         * shutdown).
+         */
+        CONSOLE,
+        /**
+         * Windows: {@code WM_CLOSE} posted to sigbridge's hidden window, which is what
+         * {@code taskkill /PID n} (without {@code /F}) and {@link Signals#send(long, Signal)
+         * Signals.send(pid, Signal.TERM)} from another process do. The signal is
+         * {@link Signal#TERM}, there is no console event, and {@link SignalEvent#code()} is
+         * {@code WM_CLOSE} (16).
+         */
+        CLOSE_REQUEST,
+        /**
+         * Windows: {@code WM_ENDSESSION} to sigbridge's hidden window: the user logs off
+         * ({@link ConsoleEvent#CTRL_LOGOFF}) or the system shuts down or restarts, or the Restart
+         * Manager closes the application ({@link ConsoleEvent#CTRL_SHUTDOWN}). The signal is
+         * {@link Signal#TERM}.
+         */
+        END_SESSION
+    }
+
     private final Signal signal;
     private final long sequence;
     private final long nanoTime;
@@ -26,18 +59,28 @@ public final class SignalEvent {
     private final boolean folded;
     private final long nativeThreadId;
     private final ConsoleEvent consoleEvent;
+    private final Origin origin;
 
     SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
             boolean folded, long nativeThreadId) {
         this(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid, hasValue, value,
-                coalesced, folded, nativeThreadId, null);
+                coalesced, folded, nativeThreadId, null, Origin.SIGNAL);
+    }
+
+    /** {@code source}: the native record's (sb_event.h, sb_windows.h). */
+    SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
+            long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
+            boolean folded, long nativeThreadId, int source) {
+        this(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid, hasValue, value,
+                coalesced, folded, nativeThreadId, null, originOf(source));
     }
 
     private SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
-            boolean folded, long nativeThreadId, ConsoleEvent consoleEvent) {
+            boolean folded, long nativeThreadId, ConsoleEvent consoleEvent, Origin origin) {
         this.consoleEvent = consoleEvent;
+        this.origin = origin;
         this.signal = signal;
         this.sequence = sequence;
         this.nanoTime = nanoTime;
@@ -52,15 +95,21 @@ public final class SignalEvent {
         this.nativeThreadId = nativeThreadId;
     }
 
+    private static Origin originOf(int source) {
+        Origin[] all = Origin.values();
+        return source >= 0 && source < all.length ? all[source] : Origin.SIGNAL;
+    }
+
     SignalEvent withCoalesced(long moreCoalesced) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
-                hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId, consoleEvent);
+                hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId, consoleEvent,
+                origin);
     }
 
     /** The same delivery, as the Windows console event it came from. */
     SignalEvent withConsoleEvent(ConsoleEvent console) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
-                hasValue, value, coalesced, folded, nativeThreadId, console);
+                hasValue, value, coalesced, folded, nativeThreadId, console, origin);
     }
 
     /** {@return the signal that was delivered} */
@@ -102,7 +151,9 @@ public final class SignalEvent {
 
     /**
      * {@return the raw {@code si_code}}: on Linux 0 for kill, -1 for sigqueue, -6 for
-     * tgkill/raise, 0x80 for the kernel.
+     * tgkill/raise, 0x80 for the kernel. On Windows the {@code CTRL_*_EVENT} type of a console
+     * event (also one from the end of a session), {@code WM_CLOSE} (16) for a close request, 0
+     * for a C runtime signal.
      */
     public int code() {
         return code;
@@ -130,15 +181,27 @@ public final class SignalEvent {
     }
 
     /**
-     * Windows: the console control event this delivery was, when it came from the console
-     * (its {@link #signal()} is then the portable mapping: INT for CTRL_C, BREAK for CTRL_BREAK,
+     * Windows: the console control event this delivery was, when it came from the console or,
+     * for CTRL_LOGOFF and CTRL_SHUTDOWN, from the end of the session (see {@link #origin()}; its
+     * {@link #signal()} is then the portable mapping: INT for CTRL_C, BREAK for CTRL_BREAK,
      * TERM for CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN). Empty for signals, including a C
-     * runtime {@code raise}.
+     * runtime {@code raise}, and for a close request ({@code taskkill /PID}).
      *
      * @return the console event, or empty
      */
     public Optional<ConsoleEvent> consoleEvent() {
         return Optional.ofNullable(consoleEvent);
+    }
+
+    /**
+     * Where the delivery came from: always {@link Origin#SIGNAL} on Linux and macOS; on Windows
+     * also {@link Origin#CONSOLE}, {@link Origin#CLOSE_REQUEST} and {@link Origin#END_SESSION}.
+     * For a {@linkplain #isFolded() folded} event, the origin of the last delivery folded into it.
+     *
+     * @return the origin
+     */
+    public Origin origin() {
+        return origin;
     }
 
     /** {@return whether this event only stands for deliveries whose details were lost to a full ring} */
@@ -151,6 +214,9 @@ public final class SignalEvent {
         StringBuilder b = new StringBuilder("SignalEvent[").append(signal).append(" #").append(sequence);
         if (consoleEvent != null) {
             b.append(" console=").append(consoleEvent);
+        }
+        if (origin != Origin.SIGNAL && origin != Origin.CONSOLE) {
+            b.append(" origin=").append(origin);
         }
         if (hasSender) {
             b.append(" pid=").append(senderPid).append(" uid=").append(senderUid);

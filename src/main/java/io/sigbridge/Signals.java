@@ -53,11 +53,21 @@ import io.sigbridge.internal.WindowsNatives;
  * for CTRL_C, BREAK for CTRL_BREAK, TERM for CTRL_CLOSE, CTRL_LOGOFF and CTRL_SHUTDOWN) and
  * the handlers registered for them precisely with {@link #handle(ConsoleEvent, SignalHandler)};
  * {@link SignalEvent#consoleEvent()} says which it was. A SIGABRT handler runs before
- * {@code abort()} ends the process (a last gasp, as above). Windows has no
- * {@code kill}: {@link #send(long, Signal)} to another process throws
- * {@link UnsupportedOperationException}; use {@link #sendConsoleEvent} and process groups.
- * Signal constants of other platforms ({@link Signal#HUP}, ...) are unavailable there and
- * throw {@link UnsupportedOperationException} when used.
+ * {@code abort()} ends the process (a last gasp, as above), and a raised ABRT then ends it too
+ * (exit code 3, as 134 on Linux).
+ *
+ * <p>While TERM, CTRL_CLOSE, CTRL_LOGOFF or CTRL_SHUTDOWN has a registration, sigbridge keeps a
+ * hidden top-level window (class {@code sigbridge-<pid>}, title {@code sigbridge <pid>}) on a
+ * thread of its own: {@code taskkill /PID n} (without {@code /F}) posts it {@code WM_CLOSE},
+ * which reaches the TERM handlers ({@link SignalEvent.Origin#CLOSE_REQUEST}), and the end of a
+ * session ({@code WM_ENDSESSION}) reaches the CTRL_LOGOFF or CTRL_SHUTDOWN handlers and TERM's
+ * ({@link SignalEvent.Origin#END_SESSION}), which the console never sends to a JVM.
+ *
+ * <p>Windows has no {@code kill}: {@link #send(long, Signal)} to another process posts
+ * {@code WM_CLOSE} to its top-level windows for TERM, and sends CTRL_C or CTRL_BREAK on its
+ * console for INT and BREAK; see there. Signal constants of other platforms
+ * ({@link Signal#HUP}, ...) are unavailable there and throw {@link UnsupportedOperationException}
+ * when used.
  */
 public final class Signals {
     /** Capacity of a subscription's queue unless another is given. */
@@ -267,19 +277,45 @@ public final class Signals {
     /**
      * Sends {@code signal} to process {@code pid} ({@code kill(2)}).
      *
+     * <p>Windows, to another process (to this one it is {@link #raise}):
+     * <ul>
+     * <li>{@code TERM}: {@code WM_CLOSE} posted to each of its top-level windows on this desktop,
+     *     which is what {@code taskkill /PID n} without {@code /F} does: a JVM with a sigbridge
+     *     TERM handler runs it (see {@link SignalEvent.Origin#CLOSE_REQUEST}) and keeps running,
+     *     a GUI program is asked to close its windows. A process without a window gets
+     *     {@link NoWindowException}; nothing ever falls back to {@code TerminateProcess}.</li>
+     * <li>{@code INT} and {@code BREAK}: CTRL_C or CTRL_BREAK on the target's console, sent by a
+     *     small helper in the jar ({@code sigbridge-ctrl.exe}: {@code FreeConsole},
+     *     {@code AttachConsole(pid)}, the event ignored by itself, {@code GenerateConsoleCtrlEvent}
+     *     to group 0). The event reaches every process on that console. The rules are typed
+     *     errors: a target without a console (a service, a process started without one)
+     *     {@link NoConsoleException}; a target that ignores CTRL_C (started in a new process
+     *     group, or it called {@code SetConsoleCtrlHandler(NULL, TRUE)}) an
+     *     {@link IllegalArgumentException} for INT (send BREAK); a target on this process's own
+     *     console an {@link IllegalArgumentException} (the event would reach this process too:
+     *     say so with {@link #sendConsoleEvent}).</li>
+     * <li>Other signals cannot be sent to another process: {@link UnsupportedOperationException}.</li>
+     * </ul>
+     *
      * @param pid the target process, above 0
      * @param signal the signal to send
      * @throws IllegalArgumentException for pid 0 or below (those address groups: see
-     *     {@link #sendToGroup})
+     *     {@link #sendToGroup}); on Windows for the console rules above
      * @throws NoSuchProcessException when no such process exists
-     * @throws SignalPermissionException when this process may not signal it
-     * @throws UnsupportedOperationException on Windows for another process (Windows has no kill:
-     *     use {@link #sendConsoleEvent} with process groups); to this process it is {@link #raise}
+     * @throws SignalPermissionException when this process may not signal it (on Windows: a
+     *     process of higher integrity)
+     * @throws NoWindowException on Windows, TERM to a process without a top-level window
+     * @throws NoConsoleException on Windows, INT or BREAK to a process without a console
+     * @throws UnsupportedOperationException on Windows for another signal to another process
      */
     public static void send(long pid, Signal signal) {
         checkTarget(pid, signal);
         if (WINDOWS) {
-            raise(signal); // this process: the C runtime's raise is the only sender Windows has
+            if (pid == ProcessHandle.current().pid()) {
+                raise(signal); // this process: the C runtime's raise
+            } else {
+                WindowsSend.send(pid, signal);
+            }
             return;
         }
         check(NativeSignals.kill(pid, signal.number()), "send " + signal + " to process " + pid);
@@ -300,6 +336,7 @@ public final class Signals {
     public static void send(long pid, Signal signal, int value) {
         checkTarget(pid, signal);
         if (WINDOWS) {
+            signal.number(); // unavailable constants fail first, naming the platform
             throw new UnsupportedOperationException("Windows has no sigqueue: a signal cannot"
                     + " carry a value there");
         }
@@ -344,17 +381,33 @@ public final class Signals {
         return new SignalStats(signal, s[0], s[1], s[2]);
     }
 
+    /**
+     * Windows: the accounting of one console event since the library loaded, counted apart from
+     * its portable signal's (whose {@link #stats(Signal)} counts C runtime raises, and for TERM
+     * also close requests). An event the console routine passed on because nothing claimed it is
+     * not counted. A CTRL_LOGOFF or CTRL_SHUTDOWN from the end of a session (the hidden window)
+     * counts here too.
+     *
+     * @param event the console event
+     * @return its counts; {@link SignalStats#signal()} is its portable signal and
+     *     {@link SignalStats#consoleEvent()} the event
+     * @throws UnsupportedOperationException on other platforms
+     */
+    public static SignalStats stats(ConsoleEvent event) {
+        Objects.requireNonNull(event, "event");
+        WindowsConsole.requireWindows("count " + event);
+        Dispatcher.get();
+        long[] s = new long[3];
+        NativeSignals.stats(WindowsConsole.slot(event), s);
+        return new SignalStats(event.signal(), event, s[0], s[1], s[2]);
+    }
+
     private static final boolean WINDOWS = Platform.current() == Platform.WINDOWS;
 
     private static void checkTarget(long pid, Signal signal) {
         Objects.requireNonNull(signal, "signal");
-        if (WINDOWS && pid != ProcessHandle.current().pid()) {
+        if (WINDOWS) {
             signal.number(); // unavailable constants fail first, naming the platform
-            throw new UnsupportedOperationException("Windows has no kill: a signal cannot be sent"
-                    + " to process " + pid + "; stop another process with"
-                    + " Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, <its process group>) after"
-                    + " starting it with CREATE_NEW_PROCESS_GROUP, or CTRL_C to group 0 (the whole"
-                    + " console); in this process use Signals.raise");
         }
         if (pid <= 0) {
             throw new IllegalArgumentException("process id " + pid + " is not a target: 0 and"

@@ -5,18 +5,42 @@ import java.util.Optional;
 
 /** How a process ended after {@link ProcessGroups#terminate(Process, Duration)}. */
 public final class Termination {
+    /** The graceful request {@link ProcessGroups#terminate} made before the grace period. */
+    public enum Request {
+        /**
+         * POSIX: SIGTERM to the process group of a child {@link ProcessGroups#start} started, or
+         * to the process alone; SIGKILL after the grace.
+         */
+        SIGTERM,
+        /**
+         * Windows: CTRL_BREAK_EVENT to the process group of a child {@link ProcessGroups#start}
+         * started; {@code TerminateJobObject} (the child and everything in its job) after the
+         * grace.
+         */
+        CTRL_BREAK,
+        /**
+         * Windows: {@code WM_CLOSE} to the top-level windows of a process {@link
+         * ProcessGroups#start} did not start, as {@code taskkill /PID} does; the JDK's
+         * {@link Process#destroyForcibly()} ({@code TerminateProcess}, that process alone) after
+         * the grace.
+         */
+        WM_CLOSE
+    }
+
     private final long pid;
     private final int exitStatus;
     private final boolean killed;
     private final Duration elapsed;
+    private final Request request;
     private final RuntimeException requestFailure;
 
     Termination(long pid, int exitStatus, boolean killed, Duration elapsed) {
-        this(pid, exitStatus, killed, elapsed, null);
+        this(pid, exitStatus, killed, elapsed, Request.SIGTERM, null);
     }
 
-    Termination(long pid, int exitStatus, boolean killed, Duration elapsed,
+    Termination(long pid, int exitStatus, boolean killed, Duration elapsed, Request request,
             RuntimeException requestFailure) {
+        this.request = request;
         this.pid = pid;
         this.exitStatus = exitStatus;
         this.killed = killed;
@@ -69,10 +93,22 @@ public final class Termination {
     }
 
     /**
+     * Which graceful request was made, and so what the hard end after the grace was: SIGTERM on
+     * POSIX; on Windows CTRL_BREAK for a child of {@link ProcessGroups#start}, WM_CLOSE for any
+     * other process.
+     *
+     * @return the request
+     */
+    public Request request() {
+        return request;
+    }
+
+    /**
      * Why the graceful request could not be delivered, when it could not: on Windows
      * CTRL_BREAK_EVENT needs a console shared with the child ({@link NoConsoleException}), and
-     * Wine 8 does not propagate it at all ({@link SignalException}, Windows error 6). The grace
-     * period was waited for all the same before the job was killed.
+     * Wine 8 does not propagate it at all ({@link SignalException}, Windows error 6); WM_CLOSE
+     * needs a top-level window ({@link NoWindowException}). The grace period was waited for all
+     * the same before the process was killed.
      *
      * @return the failure, or empty when the request was sent
      */
@@ -88,7 +124,7 @@ public final class Termination {
     @Override
     public String toString() {
         return "Termination[pid " + pid + ", exit " + exitStatus
-                + signal().map(s -> " (" + s + ")").orElse("")
+                + signal().map(s -> " (" + s + ")").orElse("") + ", " + request
                 + (killed ? ", killed after the grace period" : ", ended gracefully")
                 + (requestFailure != null ? " (the graceful request failed: "
                         + requestFailure.getMessage() + ")" : "")

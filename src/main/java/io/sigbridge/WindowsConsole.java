@@ -1,20 +1,25 @@
 package io.sigbridge;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 
+import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
 import io.sigbridge.internal.WindowsNatives;
 
 /**
  * The Windows half of the dispatcher: console slots, the console routine's mode per event
- * (from the registrations) and the grace. Kept apart so the platform-neutral code stays small.
+ * (from the registrations), whether the hidden window is wanted, and the grace. Kept apart so
+ * the platform-neutral code stays small.
  */
 final class WindowsConsole {
     static final String GRACE_PROPERTY = "sigbridge.console.grace";
     static final int DEFAULT_GRACE_MILLIS = 4000;
-    /** sb_event.h: SB_SOURCE_CONSOLE. */
-    static final long SOURCE_CONSOLE = 1;
+    private static final System.Logger LOG = System.getLogger("io.sigbridge");
+    /** Whether the hidden window exists (only changed under the dispatcher's install lock). */
+    private static boolean windowWanted;
+    private static boolean windowWarned;
 
     private WindowsConsole() {}
 
@@ -55,9 +60,11 @@ final class WindowsConsole {
     /**
      * Called under the dispatcher's install lock after every change: an event type no active
      * registration claims (neither its own nor its signal's) is OFF, so the JVM's routine gets
-     * it; one with a Chain.PREVIOUS registration is CHAIN; otherwise CONSUME.
+     * it; one with a Chain.PREVIOUS registration is CHAIN; otherwise CONSUME. The hidden window
+     * exists while TERM, CTRL_CLOSE, CTRL_LOGOFF or CTRL_SHUTDOWN has an active registration.
      */
     static void updateModes(Map<Integer, ? extends List<Dispatcher.Entry>> entries) {
+        boolean wantWindow = anyActive(entries.get(Signal.TERM.number()));
         for (ConsoleEvent event : ConsoleEvent.values()) {
             boolean any = false;
             boolean chain = false;
@@ -79,6 +86,39 @@ final class WindowsConsole {
             if (rc != 0) {
                 throw Errors.fromCode("cannot set the console routine's mode for " + event, rc);
             }
+            if (event.signal() == Signal.TERM) {
+                wantWindow |= anyActive(entries.get(slot(event)));
+            }
         }
+        updateWindow(wantWindow);
+    }
+
+    private static boolean anyActive(List<Dispatcher.Entry> list) {
+        return list != null && list.stream().anyMatch(Dispatcher.Entry::isActive);
+    }
+
+    /**
+     * A window that cannot be made (no window station; Wine without a graphics driver) does not
+     * fail the registration: the console events and raises still arrive; the warning says what
+     * does not.
+     */
+    private static void updateWindow(boolean wanted) {
+        if (wanted == windowWanted) {
+            return;
+        }
+        int rc = WindowsNatives.windowWanted(wanted);
+        if (rc != 0) {
+            if (windowWarned) {
+                return;
+            }
+            windowWarned = true;
+            LOG.log(Level.WARNING, "sigbridge could not create its hidden window: {0} (error"
+                    + " 0x{1}); taskkill /PID {2} and Signals.send({2}, TERM) cannot reach this"
+                    + " JVM, and logoff and shutdown reach its handlers only as console events"
+                    + " (services)", NativeSignals.errorText(rc), Integer.toHexString(rc),
+                    String.valueOf(ProcessHandle.current().pid()));
+            return;
+        }
+        windowWanted = wanted;
     }
 }

@@ -2,7 +2,8 @@ package io.sigbridge.internal;
 
 /**
  * The Windows-only JNI surface ({@code native/windows/sb_jni_windows.c}): console control
- * events and the acknowledgement that lets the console routine wait for the Java handlers.
+ * events and the acknowledgement that lets the console routine wait for the Java handlers, the
+ * hidden window, WM_CLOSE to other processes, and children in a new process group.
  * Bound only in {@code sigbridge.dll}; calling it elsewhere is an {@link UnsatisfiedLinkError}.
  * Not public API.
  */
@@ -22,9 +23,26 @@ public final class WindowsNatives {
     public static final int MODE_CONSUME = 1;
     public static final int MODE_CHAIN = 2;
 
-    /** sigbridge's own error codes (bit 29: application-defined). */
+    /** sigbridge's own error codes (bit 29: application-defined; sb_windows.h). */
     public static final int ERROR_NO_CONSOLE = 0x20000001;
     public static final int ERROR_NOT_INITIALIZED = 0x20000002;
+    public static final int ERROR_SHARED_CONSOLE = 0x20000003;
+    public static final int ERROR_CTRL_C_DISABLED = 0x20000004;
+    public static final int ERROR_NO_WINDOW = 0x20000005;
+    public static final int ERROR_NO_SUCH_PROCESS = 0x20000006;
+
+    /** Event sources beyond SIGNAL (0) and CONSOLE (1): messages to the hidden window. */
+    public static final int SOURCE_CLOSE_REQUEST = 2;
+    public static final int SOURCE_END_SESSION = 3;
+
+    /** Window messages (winuser.h). */
+    public static final int WM_CLOSE = 0x0010;
+    public static final int WM_QUERYENDSESSION = 0x0011;
+    public static final int WM_ENDSESSION = 0x0016;
+    public static final long ENDSESSION_LOGOFF = 0x80000000L;
+
+    /** The helper in the jar that sends CTRL_C/CTRL_BREAK on another process's console. */
+    public static final String CTRL_HELPER = "sigbridge-ctrl.exe";
 
     /** The upper bound of the grace (Windows ends the process about 5 s after CTRL_CLOSE). */
     public static final int GRACE_MAX_MILLIS = 4500;
@@ -74,6 +92,28 @@ public final class WindowsNatives {
 
     /** Test support: CreateProcess with CREATE_NEW_PROCESS_GROUP; the pid, or a negated error. */
     public static native long startInNewProcessGroupForTest(String commandLine);
+
+    // ---- the hidden window (native/windows/sb_window.c) ----
+
+    /**
+     * Creates the hidden top-level window (class {@code sigbridge-<pid>}, title
+     * {@code sigbridge <pid>}) when {@code wanted} and there is none, returning once it exists;
+     * retires it otherwise. 0 or an error code.
+     */
+    public static native int windowWanted(boolean wanted);
+
+    /**
+     * WM_CLOSE to every top-level window of {@code pid}, as taskkill /PID: how many windows, or a
+     * negated error code ({@link #ERROR_NO_WINDOW}, {@link #ERROR_NO_SUCH_PROCESS}, 5).
+     */
+    public static native long postClose(long pid);
+
+    /** Test support: the title of the sigbridge window of {@code pid}, or null when it has none. */
+    public static native String windowTitleForTest(long pid);
+
+    /** Test support: SendMessageTimeout to the sigbridge window of {@code pid}: its result, or a negated error. */
+    public static native long sendToWindowForTest(long pid, int msg, long wParam, long lParam,
+            int timeoutMillis);
 
     // ---- ProcessGroups.start on Windows (native/windows/sb_spawn.c) ----
 

@@ -82,6 +82,36 @@ class ChildJvmTest {
     }
 
     @Test
+    void raisedAbrtEndsTheProcessAfterTheHandlerWithExitCode3() throws Exception {
+        // As raise(ABRT) on Linux ends the process by SIGABRT (134) after the handlers.
+        String got = run("raise-abrt", 3);
+        int ran = got.indexOf("abrt handler ran on sigbridge-dispatch");
+        assertTrue(ran > got.indexOf("raising ABRT") && got.indexOf("abrt handler finished") > ran, got);
+        assertFalse(got.contains("raise returned (must not)"), got);
+        assertFalse(got.contains("shutdown hook ran"), "the C runtime's _exit(3), no hooks: " + got);
+    }
+
+    @Test
+    void concurrentRaisesNeverTakeTheDefault() throws Exception {
+        // Issue 13: before the fix this child ended with exit code 3 (msvcrt's default).
+        String got = run("raise-race", 0);
+        assertTrue(got.contains("handlers saw 200000 of 200000"), got);
+    }
+
+    @Test
+    void foldedConsoleEventsReachTheIntHandlers() throws Exception {
+        // Issue 13: with a ring of 2, most of ten CTRL_C fold; before the fix the FOLDED event
+        // went to no handler (source 0 code 0 on slot 64).
+        Path out = dir.resolve("folded.txt");
+        Path log = dir.resolve("folded.log");
+        Process p = WindowsTestSupport.startChild("folded-ctrl-c", out, log, "-Dsigbridge.ring.size=2");
+        assertEquals(0, WindowsTestSupport.awaitExit(p, out, log));
+        String got = WindowsTestSupport.read(out) + WindowsTestSupport.read(log);
+        assertTrue(got.contains("INT handlers saw 10 of 10 folded=true"), got);
+        assertTrue(got.contains("CTRL_C (SIGINT(2)): invocations=10 delivered="), got);
+    }
+
+    @Test
     void abrtHandlerRunsBeforeAbortEndsTheProcess() throws Exception {
         Path out = dir.resolve("abort.txt");
         int exit = WindowsTestSupport.runChild("abort", out, dir.resolve("abort.log"));

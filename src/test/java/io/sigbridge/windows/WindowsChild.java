@@ -90,6 +90,160 @@ public final class WindowsChild {
                 WindowsNatives.abortForTest();
                 break;
             }
+            case "term-handler": {
+                // Consumes every TERM (taskkill, Signals.send, sigbridge send, terminate) and
+                // runs on until told to stop: a close request does not end the JVM.
+                Signals.handle(Signal.TERM, e -> note("term handler ran origin=" + e.origin()
+                        + " console=" + e.consoleEvent().map(Enum::name).orElse("none")
+                        + " code=" + e.code() + " on " + Thread.currentThread().getName()));
+                note("ready");
+                awaitStop();
+                note("alive at the end");
+                return;
+            }
+            case "term-chain": {
+                Signals.handle(Signal.TERM, e -> {
+                    note("term handler ran origin=" + e.origin());
+                    Thread.sleep(300); // the JVM's TERM handling must wait for this handler
+                    note("term handler finished");
+                }, Chain.PREVIOUS);
+                note("ready");
+                awaitStop();
+                note("alive at the end (must not)");
+                return;
+            }
+            case "term-restore": {
+                // The window stays for CTRL_SHUTDOWN; TERM's registration closes on the first
+                // close request, so the second one gets the JVM's own TERM handling (143).
+                Signals.handle(ConsoleEvent.CTRL_SHUTDOWN, e -> note("shutdown handler ran"));
+                Registration[] term = new Registration[1];
+                term[0] = Signals.handle(Signal.TERM, e -> {
+                    term[0].close();
+                    note("term handler ran, closed");
+                });
+                note("ready");
+                awaitStop();
+                note("alive at the end (must not)");
+                return;
+            }
+            case "term-gone": {
+                // Only TERM wants the window: closing it takes the window away.
+                Registration r = Signals.handle(Signal.TERM, e -> note("term handler ran"));
+                note("ready");
+                while (Signals.stats(Signal.TERM).delivered() == 0) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(200);
+                r.close();
+                note("closed");
+                awaitStop();
+                note("alive at the end");
+                return;
+            }
+            case "end-session": {
+                Signals.handle(ConsoleEvent.CTRL_SHUTDOWN, e -> {
+                    note("shutdown handler ran origin=" + e.origin() + " console="
+                            + e.consoleEvent().map(Enum::name).orElse("none"));
+                    Thread.sleep(700); // the window must not return before this ends
+                    note("shutdown handler finished");
+                });
+                Signals.handle(Signal.TERM, e -> note("term handler ran console="
+                        + e.consoleEvent().map(Enum::name).orElse("none")));
+                note("ready");
+                awaitStop();
+                note("alive at the end");
+                return;
+            }
+            case "logoff": {
+                Signals.handle(ConsoleEvent.CTRL_LOGOFF, e -> {
+                    note("logoff handler ran origin=" + e.origin() + " code=" + e.code());
+                    Thread.sleep(700);
+                    note("logoff handler finished");
+                });
+                note("ready");
+                awaitStop();
+                note("alive at the end");
+                return;
+            }
+            case "awt-end-session": {
+                // A GUI application: AWT's toolkit turns the end of the session into the JVM's
+                // TERM; sigbridge's window must leave it alone.
+                java.awt.Toolkit.getDefaultToolkit().getScreenSize();
+                Signals.handle(ConsoleEvent.CTRL_SHUTDOWN, e -> note("shutdown handler ran (must not)"));
+                note("ready");
+                awaitStop();
+                note("alive at the end (must not)");
+                return;
+            }
+            case "raise-abrt": {
+                Signals.handle(Signal.ABRT, e -> {
+                    note("abrt handler ran on " + Thread.currentThread().getName());
+                    Thread.sleep(300);
+                    note("abrt handler finished");
+                });
+                note("raising ABRT");
+                Signals.raise(Signal.ABRT);
+                note("raise returned (must not)");
+                return;
+            }
+            case "raise-race": {
+                // Issue 13: msvcrt resets the handler to SIG_DFL before calling it; a raise of
+                // another thread in that gap ended the process with exit code 3.
+                int perThread = 100_000;
+                java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+                Signals.handle(Signal.TERM, e -> seen.addAndGet(1 + e.coalesced()));
+                Thread[] raisers = new Thread[2];
+                for (int i = 0; i < raisers.length; i++) {
+                    raisers[i] = new Thread(() -> {
+                        for (int n = 0; n < perThread; n++) {
+                            Signals.raise(Signal.TERM);
+                        }
+                    });
+                    raisers[i].start();
+                }
+                for (Thread t : raisers) {
+                    t.join();
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (seen.get() < 2L * perThread && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                note("handlers saw " + seen.get() + " of " + 2 * perThread + "; " + Signals.stats(Signal.TERM));
+                return;
+            }
+            case "folded-ctrl-c": {
+                // Issue 13: run with -Dsigbridge.ring.size=2. The first CTRL_C's handler waits
+                // until all ten were captured, so the others fold; every one must reach INT.
+                int sent = 10;
+                java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicBoolean folded = new java.util.concurrent.atomic.AtomicBoolean();
+                Signals.handle(Signal.INT, e -> {
+                    while (Signals.stats(ConsoleEvent.CTRL_C).invocations() < sent) {
+                        Thread.sleep(10);
+                    }
+                    folded.compareAndSet(false, e.isFolded());
+                    seen.addAndGet(1 + e.coalesced());
+                });
+                int rc = WindowsNatives.reattachConsoleForTest();
+                note("console " + (rc == 0 ? "attached" : "failed " + rc));
+                for (int i = 1; i <= sent; i++) {
+                    // one at a time: Wine merges CTRL_C events generated while one is handled
+                    Signals.sendConsoleEvent(ConsoleEvent.CTRL_C, 0);
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (Signals.stats(ConsoleEvent.CTRL_C).invocations() < i
+                            && System.nanoTime() < until) {
+                        Thread.sleep(5);
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (seen.get() < sent && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200);
+                note("INT handlers saw " + seen.get() + " of " + sent + " folded=" + folded.get()
+                        + "; " + Signals.stats(ConsoleEvent.CTRL_C));
+                return;
+            }
             case "break-group": {
                 // Started with CREATE_NEW_PROCESS_GROUP on the parent's console (real Windows).
                 CountDownLatch got = new CountDownLatch(1);
@@ -164,6 +318,15 @@ public final class WindowsChild {
         Thread.sleep(20_000);
         note("still alive after 20 s");
         System.exit(7);
+    }
+
+    /** Until the test writes {@code <notes>.stop} (at most 90 s). */
+    static void awaitStop() throws InterruptedException {
+        Path stop = Path.of(out + ".stop");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.exists(stop) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private static void ctrlC() {

@@ -58,9 +58,16 @@ final class WindowsTestSupport {
 
     /** The command line of a child Windows JVM running {@link WindowsChild} in {@code mode}. */
     static List<String> childCommand(String mode, Path output, String... more) {
+        return childCommand(List.of(), mode, output, more);
+    }
+
+    /** The same, with options for the child JVM ({@code -Dsigbridge.ring.size=2}). */
+    static List<String> childCommand(List<String> jvmOptions, String mode, Path output,
+            String... more) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java.exe").toString());
         cmd.add("-Xcheck:jni");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("sigbridge.test.classes") + File.pathSeparator
                 + System.getProperty("sigbridge.test.testClasses"));
@@ -85,6 +92,56 @@ final class WindowsTestSupport {
                     + read(log));
         }
         return p.exitValue();
+    }
+
+    /** Starts a child JVM in {@code mode} and returns at once; stdout/stderr go to {@code log}. */
+    static Process startChild(String mode, Path output, Path log, String... jvmOptions)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(childCommand(List.of(jvmOptions), mode, output));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    /** Waits until {@code notes} holds {@code text} (a child JVM under Wine starts in seconds). */
+    static String awaitNote(Path notes, String text, Process child, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String got = read(notes);
+            if (got.contains(text)) {
+                return got;
+            }
+            if (!child.isAlive() && !read(notes).contains(text)) {
+                throw new AssertionError("the child ended (exit " + child.exitValue() + ") without"
+                        + " noting \"" + text + "\"; notes:\n" + read(notes) + "--- log\n" + read(log));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no \"" + text + "\" within 90 s; notes:\n" + read(notes)
+                + "--- log\n" + read(log));
+    }
+
+    /** Tells a child waiting in {@link WindowsChild#awaitStop()} to end. */
+    static void stop(Path notes) throws IOException {
+        Files.write(Path.of(notes + ".stop"), new byte[0]);
+    }
+
+    /** Waits for a child to end; its exit code. */
+    static int awaitExit(Process child, Path notes, Path log) throws Exception {
+        if (!child.waitFor(120, TimeUnit.SECONDS)) {
+            child.destroyForcibly();
+            throw new AssertionError("the child did not end within 120 s; notes:\n" + read(notes)
+                    + "--- log\n" + read(log));
+        }
+        return child.exitValue();
+    }
+
+    /** Runs a Windows program (taskkill.exe, wineboot.exe) to its end: exit code and output. */
+    static String runProgram(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), command + " ended within 60 s");
+        return "exit " + p.exitValue() + ": " + out.trim();
     }
 
     static String read(Path file) throws IOException {

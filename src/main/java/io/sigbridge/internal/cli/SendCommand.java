@@ -5,8 +5,12 @@ import java.util.List;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
+import io.sigbridge.internal.Platform;
 
-/** {@code send PID SIGNAL [VALUE]}. */
+/**
+ * {@code send PID SIGNAL [VALUE]}. On Windows (no kill): TERM is WM_CLOSE to the process's
+ * windows (taskkill /PID), INT and BREAK are CTRL_C and CTRL_BREAK on its console.
+ */
 final class SendCommand {
     private SendCommand() {}
 
@@ -22,9 +26,19 @@ final class SendCommand {
             out.println("sent " + signal + " with value " + value + " to " + pid);
         } else {
             Signals.send(pid, signal);
-            out.println("sent " + signal + " to " + pid);
+            out.println("sent " + signal + " to " + pid + windowsPath(pid, signal));
         }
         return 0;
+    }
+
+    /** What Windows did instead of kill(2), for the person reading the output. */
+    private static String windowsPath(long pid, Signal signal) {
+        if (Platform.current() != Platform.WINDOWS || pid == ProcessHandle.current().pid()) {
+            return "";
+        }
+        return signal.name().equals("TERM") ? " (WM_CLOSE to its top-level windows, as taskkill /PID)"
+                : " (" + (signal.name().equals("INT") ? "CTRL_C" : "CTRL_BREAK")
+                        + " to every process on its console)";
     }
 
     static Signal parseSignal(String text) {
