@@ -196,7 +196,7 @@ final class Dispatcher {
 
         /** Chain.PREVIOUS, unless a {@link Shutdown} owns the signal: its exit is what follows. */
         boolean isActiveWithChain() {
-            return active && chain == Chain.PREVIOUS;
+            return active && chain == Chain.PREVIOUS && !shutdownOwned.contains(signal.number());
         }
 
         @Override

@@ -415,7 +415,7 @@ final class ShutdownController {
             }
         }, "sigbridge-shutdown-keepalive");
         keepAlive.setDaemon(false);
-        //keepAlive.start();
+        keepAlive.start();
         LOCK.notifyAll();
         StringBuilder b = new StringBuilder("shutdown: ").append(describe(event));
         if (note != null) {
