@@ -3,6 +3,7 @@ package io.sigbridge;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -584,6 +585,11 @@ final class ShutdownController {
             if (stage == Stage.CLOSED) {
                 return;
             }
+        }
+        // The first thread dump of a JVM starts the platform MBean server (about 100 ms): do it
+        // now, so that a second trigger or the deadline halts without that wait.
+        ManagementFactory.getPlatformMBeanServer();
+        synchronized (LOCK) {
             for (;;) {
                 long now = System.nanoTime();
                 if (hasDeadline && now - deadlineNanos >= 0) {
