@@ -182,7 +182,7 @@ final class ShutdownController {
             }
         }
         if (reRaise != null) {
-            handBack(reRaise);
+            handBack(reRaise, "was held, and install() does not trigger on it");
         }
         return result;
     }
@@ -192,7 +192,7 @@ final class ShutdownController {
         if (c == null) {
             return;
         }
-        String state = c.stage == Stage.EARLY ? "installed early and taken over by install()"
+        String state = c.stage == Stage.EARLY ? "installed early (Shutdown.installEarly)"
                 : c.stage == Stage.ARMED ? "installed" : "shutting down";
         throw new IllegalStateException("cannot " + what + " a Shutdown: one is already " + state
                 + " in this process (one per process; close the Registration it returned to"
@@ -201,18 +201,17 @@ final class ShutdownController {
 
     /** All or nothing: on a failure the triggers registered so far are closed again. */
     private void register(List<Signal> signals) {
+        List<Signal> added = new ArrayList<>();
         try {
             for (Signal s : signals) {
                 if (!triggers.containsKey(s)) {
                     triggers.put(s, Signals.handle(s, this::onTrigger));
+                    added.add(s);
                 }
             }
         } catch (RuntimeException e) {
-            for (Signal s : signals) {
-                Registration r = triggers.remove(s);
-                if (r != null) {
-                    r.close();
-                }
+            for (Signal s : added) {
+                triggers.remove(s).close();
             }
             throw e;
         }
@@ -274,8 +273,8 @@ final class ShutdownController {
     }
 
     /** A signal this Shutdown took but will not act on gets the disposition that is back. */
-    private static void handBack(SignalEvent event) {
-        LOG.log(Level.INFO, "shutdown: " + describe(event) + " was held; raising it again for"
+    private static void handBack(SignalEvent event, String why) {
+        LOG.log(Level.INFO, "shutdown: " + describe(event) + " " + why + "; raising it again for"
                 + " the disposition that is back");
         Signals.raise(event.signal());
     }
@@ -304,7 +303,7 @@ final class ShutdownController {
                 closeLocked();
             }
             if (held != null) {
-                handBack(held);
+                handBack(held, "was held, and the early registration closed");
             }
         }
 
@@ -391,7 +390,7 @@ final class ShutdownController {
             forceHalt(event, force);
         }
         if (handBack) {
-            handBack(event);
+            handBack(event, "came as the Shutdown closed");
         }
         if (closesConsole(event)) {
             // Windows ends the process once the console routine returns: keep it waiting (it
@@ -431,7 +430,8 @@ final class ShutdownController {
         if (!plan.phases.isEmpty()) {
             b.append(": ").append(plan.phases.stream().map(p -> p.name).collect(Collectors.joining(", ")));
         }
-        b.append(hasDeadline ? "; deadline " + millis(deadlineNanos - firstNanos) : "; no deadline");
+        b.append(hasDeadline ? "; deadline " + format(Duration.ofNanos(deadlineNanos - firstNanos))
+                : "; no deadline");
         LOG.log(Level.INFO, b.toString());
     }
 
@@ -647,7 +647,8 @@ final class ShutdownController {
         String reason;
         synchronized (LOCK) {
             status = plan.deadlineStatus;
-            reason = "shutdown deadline of " + millis(deadlineNanos - firstNanos) + " passed ("
+            reason = "shutdown deadline of " + format(Duration.ofNanos(deadlineNanos - firstNanos))
+                    + " passed ("
                     + whereNow() + "): halting with status " + status;
         }
         dump(reason);

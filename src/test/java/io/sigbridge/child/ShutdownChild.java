@@ -124,6 +124,15 @@ public final class ShutdownChild {
                 ChildIo.awaitDeath();
                 return;
             }
+            case "early-close": {
+                Registration early = Shutdown.installEarly();
+                hook("HOOK ran");
+                ChildIo.ready();
+                ChildIo.command(); // the test sent TERM, and waits for it to be held
+                early.close();
+                ChildIo.awaitDeath();
+                return;
+            }
             case "once": {
                 NativeLibrary.load();
                 int term = Signal.TERM.number();

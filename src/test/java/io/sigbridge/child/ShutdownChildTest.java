@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,10 +175,7 @@ class ShutdownChildTest {
         try (ChildJvm child = start("early")) {
             assertTrue(child.stdoutLines().contains("EARLY active=true"), child.describe());
             long sender = child.kill("TERM");
-            for (int tries = 0; !child.stderr().contains("came during start-up; held"); tries++) {
-                assertTrue(tries < 3000, "the TERM was not held\n" + child.describe());
-                Thread.sleep(10); // polling the child's log, bounded
-            }
+            awaitLog(child, "came during start-up; held");
             child.tell("ping");
             assertEquals("1", ChildJvm.fields(child.awaitLine("ALIVE ping")).get("delivered"), child.describe());
             assertTrue(child.isAlive(), "the held TERM did not end the JVM half-started\n" + child.describe());
@@ -188,6 +191,25 @@ class ShutdownChildTest {
             assertEquals(Long.toString(sender), ChildJvm.fields(out.get(a)).get("sender"),
                     "the held event is the one the phases get\n" + child.describe());
             assertTrue(child.stderr().contains("held since start-up"), child.describe());
+        }
+    }
+
+    @Test
+    void closingTheEarlyRegistrationHandsAHeldTermToTheJvm() throws Exception {
+        try (ChildJvm child = start("early-close")) {
+            child.kill("TERM");
+            awaitLog(child, "came during start-up; held");
+            child.tell("close");
+            assertEquals(DIED_BY_TERM, child.awaitExit(), "the JVM's own TERM handling, late\n" + child.describe());
+            assertTrue(child.stdoutLines().contains("HOOK ran"), child.describe());
+        }
+    }
+
+    /** Polls the child's stderr (its log), bounded. */
+    private static void awaitLog(ChildJvm child, String text) throws InterruptedException {
+        for (int tries = 0; !child.stderr().contains(text); tries++) {
+            assertTrue(tries < 3000, "no '" + text + "' in the child's log\n" + child.describe());
+            Thread.sleep(10);
         }
     }
 
@@ -274,16 +296,39 @@ class ShutdownChildTest {
             child.tell("exit");
             child.awaitLine("HOOK started");
             child.kill("TERM");
-            for (int tries = 0; !child.stderr().contains("while the JVM is already exiting"); tries++) {
-                assertTrue(tries < 3000, child.describe());
-                Thread.sleep(10); // polling the child's log, bounded
-            }
+            awaitLog(child, "while the JVM is already exiting");
             assertTrue(child.isAlive(), child.describe());
             child.kill("TERM");
             assertEquals(DIED_BY_TERM, child.awaitExit(), child.describe());
             assertFalse(child.stdout().contains("PHASE never"), child.describe());
             assertTrue(child.stderr().contains("which came while the JVM was already exiting): halting with status 143"),
                     child.describe());
+        }
+    }
+
+    @Test
+    void theReadmeExampleFinishesARequestInFlightAndExits0() throws Exception {
+        try (ChildJvm child = ChildJvm.of(GracefulServerChild.class).args("0").start()) {
+            String port = child.awaitLine("listening on port ").split("[ ,]+")[3];
+            // /work takes 3 s; sent now it is in flight when the TERM comes (and, arriving within
+            // the 5 s delay, it is accepted in any case)
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+                try {
+                    HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/work")
+                            .openConnection();
+                    c.setReadTimeout((int) ChildJvm.WAIT.toMillis());
+                    return c.getResponseCode();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            child.kill("TERM");
+            assertEquals(200, status.get(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS), child.describe());
+            assertEquals(0, child.awaitExit(), child.describe());
+            String log = child.stderr();
+            assertTrue(log.indexOf("phase 'stop-accepting' done") < log.indexOf("phase 'drain' done")
+                    && log.indexOf("phase 'drain' done") < log.indexOf("phase 'close' done")
+                    && log.contains("all phases done"), child.describe());
         }
     }
 }
