@@ -749,7 +749,10 @@ final class ShutdownController {
         StringBuilder b = new StringBuilder();
         e.consoleEvent().ifPresent(c -> b.append(c).append(" = "));
         b.append(e.signal());
-        e.senderPid().ifPresent(pid -> b.append(" from pid ").append(pid));
+        // Linux reports pid 0 for a sender outside the receiver's pid namespace: a container
+        // runtime stopping the container whose PID 1 this JVM is.
+        e.senderPid().ifPresent(pid -> b.append(pid == 0 ? " from outside this pid namespace (pid 0)"
+                : " from pid " + pid));
         return b.toString();
     }
 
