@@ -236,10 +236,14 @@ class ShutdownChildTest {
         }
     }
 
-    @Test
-    void chainPreviousHandlersRunAndTheShutdownDecidesTheEnd(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "-Xrs: {0}")
+    @ValueSource(booleans = {false, true})
+    void chainPreviousHandlersRunAndTheShutdownDecidesTheEnd(boolean xrs, @TempDir Path dir) throws Exception {
+        // Under -Xrs the previous action is SIG_DFL, which would make TERM a last gasp: the
+        // process would die by TERM right after the handlers, before the phases.
         Path report = dir.resolve("faults.txt");
-        try (ChildJvm child = start("chain", report.toString())) {
+        try (ChildJvm child = ChildJvm.of(ShutdownChild.class).jvmArgs(xrs ? new String[] {"-Xrs"} : new String[0])
+                .args("chain", report.toString()).start()) {
             long sender = child.kill("TERM");
             int exit = child.awaitExit();
             assertEquals(0, exit, "not 143: the JVM's exit is not chained while the Shutdown owns TERM\n"
