@@ -143,11 +143,35 @@ final class Dispatcher {
         if (!list.isEmpty()) {
             if (signal.name().equals("ABRT")) {
                 mode = NativeSignals.SYNC_ALWAYS;
-            } else if (list.stream().anyMatch(e -> e.chain == Chain.PREVIOUS)) {
+            } else if (list.stream().anyMatch(Entry::isActiveWithChain)) {
                 mode = NativeSignals.SYNC_IF_PREVIOUS_ENDS;
             }
         }
         NativeSignals.setSynchronous(signal.number(), mode);
+    }
+
+    /**
+     * Signals a {@link Shutdown} triggers on. While it owns one, Chain.PREVIOUS of the other
+     * registrations no longer runs the previous disposition (the JVM's exit, a SIG_DFL death) nor
+     * makes deliveries last gasps: the Shutdown's phases and exit are what follows the handlers.
+     */
+    private final java.util.Set<Integer> shutdownOwned = ConcurrentHashMap.newKeySet();
+
+    void setShutdownOwned(Signal signal, boolean owned) {
+        synchronized (installLock) {
+            if (owned) {
+                shutdownOwned.add(signal.number());
+            } else {
+                shutdownOwned.remove(signal.number());
+            }
+            List<Entry> list = entries.get(signal.number());
+            if (list != null) {
+                updateSynchronousMode(signal, list);
+            }
+            if (WINDOWS) {
+                WindowsConsole.updateModes(entries);
+            }
+        }
     }
 
     /** One registered consumer of a signal: a handler, where it runs, and whether to chain. */
@@ -170,8 +194,9 @@ final class Dispatcher {
             this.chain = chain;
         }
 
+        /** Chain.PREVIOUS, unless a {@link Shutdown} owns the signal: its exit is what follows. */
         boolean isActiveWithChain() {
-            return active && chain == Chain.PREVIOUS;
+            return active && chain == Chain.PREVIOUS && !shutdownOwned.contains(signal.number());
         }
 
         @Override
@@ -324,7 +349,7 @@ final class Dispatcher {
                 if (!entry.active) {
                     continue;
                 }
-                chain |= entry.chain == Chain.PREVIOUS;
+                chain |= entry.isActiveWithChain();
                 if (entry.executor == null) {
                     invoke(entry, event);
                 } else {
@@ -380,7 +405,7 @@ final class Dispatcher {
                         continue;
                     }
                     ran = true;
-                    chain |= entry.chain == Chain.PREVIOUS;
+                    chain |= entry.isActiveWithChain();
                     if (entry.executor == null) {
                         invoke(entry, event);
                     } else {

@@ -58,12 +58,17 @@ final class WindowsTestSupport {
 
     /** The command line of a child Windows JVM running {@link WindowsChild} in {@code mode}. */
     static List<String> childCommand(String mode, Path output, String... more) {
-        return childCommand(List.of(), mode, output, more);
+        return childCommand(WindowsChild.class, List.of(), mode, output, more);
+    }
+
+    /** The command line of a child Windows JVM running {@code main} with a mode and a file. */
+    static List<String> childCommand(Class<?> main, String mode, Path output, String... more) {
+        return childCommand(main, List.of(), mode, output, more);
     }
 
     /** The same, with options for the child JVM ({@code -Dsigbridge.ring.size=2}). */
-    static List<String> childCommand(List<String> jvmOptions, String mode, Path output,
-            String... more) {
+    static List<String> childCommand(Class<?> main, List<String> jvmOptions, String mode,
+            Path output, String... more) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java.exe").toString());
         cmd.add("-Xcheck:jni");
@@ -71,7 +76,7 @@ final class WindowsTestSupport {
         cmd.add("-cp");
         cmd.add(System.getProperty("sigbridge.test.classes") + File.pathSeparator
                 + System.getProperty("sigbridge.test.testClasses"));
-        cmd.add(WindowsChild.class.getName());
+        cmd.add(main.getName());
         cmd.add(mode);
         cmd.add(output.toString());
         for (String m : more) {
@@ -82,7 +87,13 @@ final class WindowsTestSupport {
 
     /** Runs a child JVM to its end; returns its exit code. Its stdout/stderr go to {@code log}. */
     static int runChild(String mode, Path output, Path log) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(mode, output));
+        return runChild(WindowsChild.class, mode, output, log);
+    }
+
+    /** Like {@link #runChild(String, Path, Path)} with another main class. */
+    static int runChild(Class<?> main, String mode, Path output, Path log)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(childCommand(main, mode, output));
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
@@ -97,7 +108,8 @@ final class WindowsTestSupport {
     /** Starts a child JVM in {@code mode} and returns at once; stdout/stderr go to {@code log}. */
     static Process startChild(String mode, Path output, Path log, String... jvmOptions)
             throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(List.of(jvmOptions), mode, output));
+        ProcessBuilder pb = new ProcessBuilder(
+                childCommand(WindowsChild.class, List.of(jvmOptions), mode, output));
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         return pb.start();

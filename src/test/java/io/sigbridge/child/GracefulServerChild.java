@@ -1,0 +1,13 @@
+package io.sigbridge.child;
+
+import io.sigbridge.examples.GracefulServer;
+
+/** The README's worked example, {@link GracefulServer}, under {@link ChildJvm}'s protocol. */
+public final class GracefulServerChild {
+    private GracefulServerChild() {}
+
+    public static void main(String[] args) throws Exception {
+        GracefulServer.main(args); // returns once it listens and its Shutdown is installed
+        ChildIo.ready();
+    }
+}
