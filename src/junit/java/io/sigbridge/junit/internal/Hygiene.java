@@ -61,10 +61,12 @@ public final class Hygiene {
     public static final class Findings {
         private final Map<Registration, Origin> leaked;
         private final List<Change> changed;
+        private final Optional<Map<Integer, Disposition>> now;
 
-        Findings(Map<Registration, Origin> leaked, List<Change> changed) {
+        Findings(Map<Registration, Origin> leaked, List<Change> changed, Optional<Map<Integer, Disposition>> now) {
             this.leaked = leaked;
             this.changed = changed;
+            this.now = now;
         }
 
         public boolean isClean() {
@@ -109,6 +111,8 @@ public final class Hygiene {
         Optional<Map<Integer, Disposition>> dispositions = before.dispositions.map(d -> {
             Map<Integer, Disposition> updated = new TreeMap<>(d);
             reported.changed.forEach(c -> updated.put(c.signo, c.now));
+            reported.leaked.keySet().forEach(r -> reported.now.map(n -> n.get(r.signal().number()))
+                    .ifPresent(held -> updated.put(r.signal().number(), held)));
             return updated;
         });
         return new Before(registrations, dispositions);
@@ -124,7 +128,8 @@ public final class Hygiene {
                 leakedNumbers.add(r.signal().number());
             }
         });
-        return new Findings(leaked, changedDispositions(before, leakedNumbers));
+        Optional<Map<Integer, Disposition>> now = Dispositions.snapshotIfLoaded();
+        return new Findings(leaked, changedDispositions(before, now, leakedNumbers), now);
     }
 
     /**
@@ -133,9 +138,9 @@ public final class Hygiene {
      * installed anything there is no picture of before: then only a handler of sigbridge's
      * without an open registration counts.
      */
-    private static List<Change> changedDispositions(Before before, Set<Integer> leakedNumbers) {
+    private static List<Change> changedDispositions(Before before, Optional<Map<Integer, Disposition>> now,
+            Set<Integer> leakedNumbers) {
         List<Change> changed = new ArrayList<>();
-        Optional<Map<Integer, Disposition>> now = Dispositions.snapshotIfLoaded();
         if (now.isEmpty()) {
             return changed;
         }

@@ -23,7 +23,11 @@ public final class Dispositions {
         private final long address;
 
         Disposition(int kind, long address) {
-            this.kind = kind;
+            // HotSpot sets SIG_DFL and SIG_IGN with SA_SIGINFO (sun.misc.Signal.handle), which the
+            // native side classifies as "another handler": the address tells what it is.
+            boolean plain = kind == NativeSignals.DISPOSITION_OTHER && (address == 0 || address == 1);
+            this.kind = !plain ? kind : address == 0 ? NativeSignals.DISPOSITION_DEFAULT
+                    : NativeSignals.DISPOSITION_IGNORE;
             this.address = address;
         }
 
