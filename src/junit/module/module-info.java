@@ -15,6 +15,9 @@ module io.sigbridge.junit {
     requires transitive org.junit.platform.launcher;
     requires transitive org.junit.jupiter.api;
 
+    // A death test's child gets the jars of the engines this run has (DeathRun.classPath).
+    uses org.junit.platform.engine.TestEngine;
+
     provides org.junit.platform.launcher.TestExecutionListener with io.sigbridge.junit.SigbridgeListener;
     provides org.junit.jupiter.api.extension.Extension with io.sigbridge.junit.SignalHygieneExtension;
 }

@@ -65,7 +65,11 @@ public class SigbridgeListener implements TestExecutionListener {
 
     /** What the ServiceLoader calls; reports go to {@link System.Logger} {@code io.sigbridge.junit}. */
     public SigbridgeListener() {
-        this(message -> LOG.log(Level.WARNING, message));
+        this(SigbridgeListener::warn);
+    }
+
+    private static void warn(String message) {
+        LOG.log(Level.WARNING, message);
     }
 
     SigbridgeListener(Consumer<String> reporter) {

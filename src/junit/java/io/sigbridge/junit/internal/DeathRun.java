@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,9 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.engine.TestEngine;
+import org.junit.platform.launcher.core.LauncherFactory;
 
 import io.sigbridge.Signal;
 
@@ -245,16 +251,35 @@ public final class DeathRun {
     }
 
     /**
-     * This JVM's class path, its module path, and the URLs of the class loaders between the test's
-     * and the system's: the console launcher loads its {@code --class-path} in a loader of its own.
+     * This JVM's class path and module path; the URLs of the class loaders between the test's
+     * and the system's (the console launcher loads its {@code --class-path} in a loader of its
+     * own); and the jars of the JUnit Platform and its engines, which Surefire and Gradle take from
+     * their own dependencies when the project has not declared them (Surefire sets
+     * {@code java.class.path} to the test class path and keeps the real one in
+     * {@code surefire.real.class.path}).
      */
     static List<String> classPath(Class<?> anchor) {
         Set<String> entries = new LinkedHashSet<>();
-        for (String property : new String[] {"java.class.path", "jdk.module.path"}) {
+        for (String property : new String[] {"java.class.path", "surefire.real.class.path", "jdk.module.path"}) {
             String value = System.getProperty(property);
             if (value != null && !value.isEmpty()) {
                 entries.addAll(List.of(value.split(File.pathSeparator)));
             }
+        }
+        List<Class<?>> platform = new ArrayList<>(List.of(LauncherFactory.class, TestEngine.class,
+                ReflectionSupport.class));
+        for (String optional : new String[] {"org.opentest4j.AssertionFailedError", "org.apiguardian.api.API"}) {
+            try {
+                platform.add(Class.forName(optional, false, anchor.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                // not needed to run the test then
+            }
+        }
+        for (TestEngine engine : ServiceLoader.load(TestEngine.class, anchor.getClassLoader())) {
+            platform.add(engine.getClass());
+        }
+        for (Class<?> c : platform) {
+            codeSource(c).ifPresent(entries::add);
         }
         for (ClassLoader start : new ClassLoader[] {anchor.getClassLoader(),
                 Thread.currentThread().getContextClassLoader()}) {
@@ -278,5 +303,15 @@ public final class DeathRun {
         }
         entries.remove("");
         return new ArrayList<>(entries);
+    }
+
+    private static Optional<String> codeSource(Class<?> c) {
+        try {
+            CodeSource source = c.getProtectionDomain().getCodeSource();
+            return source == null || source.getLocation() == null ? Optional.empty()
+                    : Optional.of(Paths.get(source.getLocation().toURI()).toString());
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -172,12 +172,21 @@ public final class Hygiene {
             if (shown == 0 && isLibrary(e.getClassName())) {
                 continue;
             }
+            if (shown > 0 && isRunner(e.getClassName())) {
+                break;
+            }
             b.append(shown == 0 ? " at " : "\n      at ").append(e);
             if (++shown == ORIGIN_FRAMES) {
                 break;
             }
         }
         return b.toString();
+    }
+
+    /** The frames below the test's own: reflection and the test engine calling it. */
+    private static boolean isRunner(String className) {
+        return className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.reflect.")
+                || className.startsWith("sun.reflect.") || className.startsWith("org.junit.");
     }
 
     /** sigbridge's own frames above the caller: io.sigbridge.Signals, Dispatcher, the introspection. */
