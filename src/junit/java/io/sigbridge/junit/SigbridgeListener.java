@@ -61,7 +61,7 @@ public class SigbridgeListener implements TestExecutionListener {
     private final Map<String, NodeState> running = new HashMap<>();
     private final List<Registration> own = new ArrayList<>();
     private volatile HarnessConfig config;
-    private TestPlan plan;
+    private boolean planRunning;
 
     /** What the ServiceLoader calls; reports go to {@link System.Logger} {@code io.sigbridge.junit}. */
     public SigbridgeListener() {
@@ -111,7 +111,7 @@ public class SigbridgeListener implements TestExecutionListener {
         HarnessConfig read = readOrDefaults(parameters, refused);
         RunningTests.planStarted(all, read);
         synchronized (this) {
-            plan = testPlan;
+            planRunning = true;
             config = read;
         }
         if (read.dumpOnAbort()) {
@@ -144,7 +144,7 @@ public class SigbridgeListener implements TestExecutionListener {
             running.values().forEach(n -> closeWatch(n));
             running.clear();
             config = null;
-            plan = null;
+            planRunning = false;
         }
     }
 
@@ -157,7 +157,7 @@ public class SigbridgeListener implements TestExecutionListener {
         }
         NodeState node;
         synchronized (this) {
-            if (plan == null) {
+            if (!planRunning) {
                 return;
             }
             node = new NodeState(testIdentifier, name(testIdentifier));

@@ -7,6 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.nio.file.Paths;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +41,7 @@ import io.sigbridge.Signal;
 public final class DeathRun {
     private static final int TAIL_LINES = 20;
     private static final int TAIL_CHARS = 2000;
+    private static final int MAX_STDERR = 8 << 20;
 
     private final Ending ending;
     private final String stderr;
@@ -61,7 +65,7 @@ public final class DeathRun {
             return "stderr empty";
         }
         String[] lines = stderr.strip().split("\r?\n");
-        String tail = String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - TAIL_LINES),
+        String tail = String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - TAIL_LINES),
                 lines.length));
         if (tail.length() > TAIL_CHARS) {
             tail = "..." + tail.substring(tail.length() - TAIL_CHARS);
@@ -124,7 +128,7 @@ public final class DeathRun {
                 child.destroyForcibly();
                 child.waitFor(30, TimeUnit.SECONDS);
             }
-            String stderr = Files.readString(stderrFile, StandardCharsets.UTF_8);
+            String stderr = readEnd(stderrFile);
             List<String> outcome = Files.exists(outcomeFile)
                     ? Files.readAllLines(outcomeFile, StandardCharsets.UTF_8) : List.of();
             Ending ending = ended ? interpret(child.exitValue(), outcome)
@@ -136,6 +140,19 @@ public final class DeathRun {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** The child's stderr, or its last {@value #MAX_STDERR} bytes when it wrote more. */
+    private static String readEnd(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file)) {
+            long size = in.size();
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(size, MAX_STDERR));
+            in.position(size - b.capacity());
+            while (b.hasRemaining() && in.read(b) >= 0) {
+                // fills the buffer
+            }
+            return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
         }
     }
 
