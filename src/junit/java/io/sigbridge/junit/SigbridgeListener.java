@@ -141,7 +141,7 @@ public class SigbridgeListener implements TestExecutionListener {
         synchronized (this) {
             own.forEach(Registration::close);
             own.clear();
-            running.values().forEach(n -> closeWatch(n));
+            running.values().forEach(SigbridgeListener::closeWatch);
             running.clear();
             config = null;
             planRunning = false;
@@ -155,12 +155,13 @@ public class SigbridgeListener implements TestExecutionListener {
         if (c == null) {
             return;
         }
-        NodeState node;
+        Hygiene.Before before = c.hygiene() != HarnessConfig.Hygiene.OFF ? Hygiene.before() : null;
+        NodeState node = new NodeState(testIdentifier, name(testIdentifier));
         synchronized (this) {
             if (!planRunning) {
                 return;
             }
-            node = new NodeState(testIdentifier, name(testIdentifier));
+            node.before = before;
             testIdentifier.getParentId().map(running::get).ifPresent(parent -> {
                 parent.runningChildren++;
                 closeWatch(parent);
@@ -170,9 +171,6 @@ public class SigbridgeListener implements TestExecutionListener {
         }
         RunningTests.started(testIdentifier.getUniqueId(), testIdentifier.getParentId(), node.name,
                 testIdentifier.isTest());
-        if (c.hygiene() != HarnessConfig.Hygiene.OFF) {
-            node.before = Hygiene.before();
-        }
     }
 
     /** Stops the node's watch, reports what it left behind, resumes its container's watch. */
@@ -183,16 +181,18 @@ public class SigbridgeListener implements TestExecutionListener {
             return;
         }
         NodeState node;
+        Hygiene.Before before;
         synchronized (this) {
             node = running.remove(testIdentifier.getUniqueId());
             if (node == null) {
                 return;
             }
             closeWatch(node);
+            before = node.before;
         }
         RunningTests.finished(testIdentifier.getUniqueId(), testIdentifier.getParentId());
-        if (node.before != null) {
-            checkHygiene(node, c);
+        if (before != null) {
+            checkHygiene(node, before, c);
         }
         synchronized (this) {
             testIdentifier.getParentId().map(running::get).ifPresent(parent -> {
@@ -203,8 +203,8 @@ public class SigbridgeListener implements TestExecutionListener {
         }
     }
 
-    private void checkHygiene(NodeState node, HarnessConfig c) {
-        Hygiene.Findings findings = Hygiene.after(node.before);
+    private void checkHygiene(NodeState node, Hygiene.Before before, HarnessConfig c) {
+        Hygiene.Findings findings = Hygiene.after(before);
         if (findings.isClean()) {
             return;
         }
@@ -213,7 +213,7 @@ public class SigbridgeListener implements TestExecutionListener {
             findings.closeLeaked();
             message += "\n  (closed now; to fail the test, let SignalHygieneExtension run: @SignalHygiene,"
                     + " or junit.jupiter.extensions.autodetection.enabled=true)";
-            Hygiene.Findings rest = Hygiene.after(node.before);
+            Hygiene.Findings rest = Hygiene.after(before);
             if (!rest.isClean()) {
                 message += "\n  still after closing: " + rest.describe(node.name);
             }

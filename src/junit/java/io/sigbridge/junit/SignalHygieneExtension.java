@@ -1,13 +1,11 @@
 package io.sigbridge.junit;
 
-import java.util.Optional;
-
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import io.sigbridge.junit.internal.Hygiene;
+import io.sigbridge.junit.internal.JupiterContexts;
 
 /**
  * The extension behind {@link SignalHygiene}, also registered for JUnit Jupiter's extension
@@ -45,7 +43,7 @@ public class SignalHygieneExtension implements BeforeEachCallback, AfterEachCall
         if (findings.isClean()) {
             return;
         }
-        String name = SignalTimeoutExtension.testName(context);
+        String name = JupiterContexts.testName(context);
         StringBuilder message = new StringBuilder(findings.describe(name));
         if (findings.leakedCount() > 0) {
             findings.closeLeaked();
@@ -61,11 +59,6 @@ public class SignalHygieneExtension implements BeforeEachCallback, AfterEachCall
                 .orElse(false)) {
             return true;
         }
-        Optional<SignalHygiene> found = context.getTestMethod()
-                .flatMap(m -> AnnotationSupport.findAnnotation(m, SignalHygiene.class));
-        for (Class<?> c = context.getRequiredTestClass(); found.isEmpty() && c != null; c = c.getEnclosingClass()) {
-            found = AnnotationSupport.findAnnotation(c, SignalHygiene.class);
-        }
-        return found.isPresent();
+        return JupiterContexts.find(context, SignalHygiene.class).isPresent();
     }
 }

@@ -1,6 +1,5 @@
 package io.sigbridge.junit;
 
-import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,10 +8,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import io.sigbridge.junit.internal.Durations;
 import io.sigbridge.junit.internal.HarnessConfig;
+import io.sigbridge.junit.internal.JupiterContexts;
 import io.sigbridge.junit.internal.Watchdog;
 
 /**
@@ -34,7 +33,7 @@ public class SignalTimeoutExtension implements BeforeEachCallback, AfterEachCall
      */
     @Override
     public void beforeEach(ExtensionContext context) {
-        Optional<SignalTimeout> annotation = find(context);
+        Optional<SignalTimeout> annotation = JupiterContexts.find(context, SignalTimeout.class);
         if (annotation.isEmpty()) {
             return;
         }
@@ -45,7 +44,7 @@ public class SignalTimeoutExtension implements BeforeEachCallback, AfterEachCall
         HarnessConfig.checkOrder(dumpAfter, haltAfter);
         Path dir = Path.of(!t.dir().isEmpty() ? t.dir() : context.getConfigurationParameter(SigbridgeJUnit.DUMP_DIR)
                 .orElse(SigbridgeJUnit.DEFAULT_DUMP_DIR));
-        String name = testName(context);
+        String name = JupiterContexts.testName(context);
         Watchdog.Subject subject = new Watchdog.Subject(name, context.getUniqueId(), dir, List::of);
         Watchdog.Watch watch = Watchdog.start(subject,
                 dumpAfter, "@SignalTimeout(dumpAfter = \"" + t.dumpAfter() + "\")",
@@ -60,37 +59,6 @@ public class SignalTimeoutExtension implements BeforeEachCallback, AfterEachCall
         if (watch != null) {
             watch.close();
         }
-    }
-
-    /** The method's annotation, else its class's, else the enclosing classes' (for @Nested). */
-    private static Optional<SignalTimeout> find(ExtensionContext context) {
-        Optional<AnnotatedElement> method = context.getTestMethod().map(m -> m);
-        Optional<SignalTimeout> found = method.flatMap(m -> AnnotationSupport.findAnnotation(m, SignalTimeout.class));
-        for (Class<?> c = context.getRequiredTestClass(); found.isEmpty() && c != null; c = c.getEnclosingClass()) {
-            found = AnnotationSupport.findAnnotation(c, SignalTimeout.class);
-        }
-        return found;
-    }
-
-    /**
-     * "consumer.HungTest.waits(int)[2]": as the listener names it (JUnit's legacy reporting name
-     * of a method, with the invocation's index for a parameterized or repeated test).
-     */
-    static String testName(ExtensionContext context) {
-        java.lang.reflect.Method m = context.getRequiredTestMethod();
-        StringBuilder b = new StringBuilder(context.getRequiredTestClass().getName()).append('.')
-                .append(m.getName()).append('(');
-        Class<?>[] types = m.getParameterTypes();
-        for (int i = 0; i < types.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());
-        }
-        b.append(')');
-        String id = context.getUniqueId();
-        int last = id.lastIndexOf("/[");
-        if (last >= 0 && id.substring(last).contains("invocation:#")) {
-            b.append('[').append(id, id.lastIndexOf('#') + 1, id.length() - 1).append(']');
-        }
-        return b.toString();
     }
 
     private static Optional<Duration> duration(String what, String text) {
