@@ -12,8 +12,12 @@
  * {@code requires static}: on the module path, add them with
  * {@code --add-modules java.desktop,jdk.unsupported} to run {@code bench} there.
  */
+@SuppressWarnings("module") // io.sigbridge.junit is compiled after this module (issue 12)
 module io.sigbridge {
     exports io.sigbridge;
+    // The JUnit harnesses (module io.sigbridge.junit, sigbridge-<v>-junit.jar) list the live
+    // registrations and the dispositions around each test.
+    exports io.sigbridge.internal.introspect to io.sigbridge.junit;
 
     // ThreadDumps: the DiagnosticCommand MBean (Thread.print) for FaultReporter's reports.
     requires java.management;

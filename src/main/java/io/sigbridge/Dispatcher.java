@@ -21,6 +21,7 @@ import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
 import io.sigbridge.internal.WindowsNatives;
+import io.sigbridge.internal.introspect.LiveRegistrations;
 
 /**
  * The Java half of the path: one long-lived daemon thread, {@code sigbridge-dispatch}, blocks
@@ -255,6 +256,7 @@ final class Dispatcher {
             }
         }
         list.add(entry);
+        LiveRegistrations.opened(entry);
         if (entry.consoleEvent == null) {
             updateSynchronousMode(entry.signal, list);
         }
@@ -270,6 +272,7 @@ final class Dispatcher {
                 return;
             }
             entry.active = false;
+            LiveRegistrations.closed(entry);
             List<Entry> list = entries.get(entry.slot);
             list.remove(entry);
             if (entry.consoleEvent == null) {
