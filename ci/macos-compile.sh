@@ -35,8 +35,11 @@ if [ "$("$zig" version 2>/dev/null || true)" != "$zig_version" ]; then
   tarball=$(ls "$unpack"/*.tgz)
   echo "$zig_tarball_sha1  $tarball" | sha1sum --check --quiet
   tar -xzf "$tarball" -C "$unpack"
-  rm -rf "$zig_home"
-  mv "$unpack/package" "$zig_home"
+  # Another run may have installed it meanwhile: keep a working one, replace a broken one.
+  if [ "$("$zig" version 2>/dev/null || true)" != "$zig_version" ]; then
+    rm -rf "$zig_home"
+    mv -T "$unpack/package" "$zig_home"
+  fi
 fi
 echo "zig: $zig ($("$zig" version))"
 # Zig's own cache beside it, not the user's ~/.cache/zig.
