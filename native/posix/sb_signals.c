@@ -52,7 +52,9 @@ static bool installed[NSIG];
  */
 static atomic_bool consumer_known;
 static pthread_t consumer_thread;
-static _Atomic(long) consumer_tid; /* Linux: the consumer's kernel thread id, for the handler */
+#if defined(__linux__)
+static _Atomic(long) consumer_tid; /* the consumer's kernel thread id, for the handler */
+#endif
 static _Atomic(uint64_t) consumer_blocked; /* blocked on the consumer by us */
 static _Atomic(uint64_t) consumer_takes;   /* found blocked, unblocked by us: the consumer takes it */
 static atomic_uint mask_generation;
@@ -75,6 +77,11 @@ static bool sent_by_a_process(int signo, const siginfo_t *info)
     }
 #if defined(__linux__)
     return info->si_code <= 0; /* SI_USER, SI_QUEUE, SI_TKILL, SI_ASYNCIO, ...: a process sent it */
+#elif defined(__APPLE__)
+    /* XNU (bsd/kern/kern_sig.c, psignal_internal) writes si_code 0, not SI_USER, and the pid of
+     * the process whose call posted it, for kill and pthread_kill alike; the kernel's own
+     * (kernel_task) leave pid 0. One slot per process: a later sender may overwrite it. */
+    return (info->si_code == 0 && info->si_pid > 0) || info->si_code == SI_USER;
 #else
     return info->si_code == SI_USER || info->si_code == SI_QUEUE;
 #endif
@@ -365,6 +372,10 @@ static enum default_action default_action_of(int signo)
     case SIGCONT:
     case SIGURG:
     case SIGWINCH:
+#if defined(__APPLE__)
+    case SIGIO: /* on Linux it ends the process; on macOS it and SIGINFO do nothing (XNU's sigprop) */
+    case SIGINFO:
+#endif
         return ACTION_IGNORE;
     case SIGTSTP:
     case SIGTTIN:
