@@ -6,7 +6,8 @@
  * touches only the lock-free ring and atomic counters (sb_core_capture) and
  * makes one non-blocking write (sb_wakeup_signal). No malloc, no locks, no
  * stdio, no JNI. Everything else in this file runs on ordinary threads, with
- * install/uninstall serialised by one mutex.
+ * install/uninstall serialised by one mutex; a last gasp, in signal context, changes
+ * the action too, under the async-signal-safe half of that lock (lock_actions below).
  */
 #define _GNU_SOURCE
 #include "../core/sb_platform.h"
@@ -34,6 +35,60 @@
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous_action[NSIG];
 static bool installed[NSIG];
+
+/*
+ * Who may change the action of a signal we installed: ordinary threads (install, uninstall,
+ * take_default_action) and a last gasp in signal context, which puts the previous action in
+ * place and, when the process outlives it, ours back. A handler cannot take a mutex (the
+ * thread it interrupted may hold it), so the lock has two halves: ordinary threads queue on
+ * install_lock, then block the asynchronous signals on themselves and take `action_busy`, a
+ * spin flag; a handler blocks them too and takes only the flag. No thread is ever interrupted
+ * by a handler while it holds the flag, so the spinning (with nanosleep) always ends. The
+ * synchronous faults stay unblocked (JDK-8252533): HotSpot must take those at any time.
+ * installed[] and previous_action[] change only under both halves; readers on ordinary
+ * threads take install_lock alone.
+ */
+static atomic_flag action_busy = ATOMIC_FLAG_INIT;
+
+static void block_asynchronous_signals(sigset_t *saved)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGTRAP);
+    pthread_sigmask(SIG_BLOCK, &all, saved);
+}
+
+/* Signal context, or an ordinary thread holding install_lock. */
+static void take_action_flag(sigset_t *saved)
+{
+    block_asynchronous_signals(saved);
+    while (atomic_flag_test_and_set_explicit(&action_busy, memory_order_acquire)) {
+        struct timespec pause = {0, 20000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+static void drop_action_flag(const sigset_t *saved)
+{
+    atomic_flag_clear_explicit(&action_busy, memory_order_release);
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+static void lock_actions(sigset_t *saved)
+{
+    pthread_mutex_lock(&install_lock);
+    take_action_flag(saved);
+}
+
+static void unlock_actions(const sigset_t *saved)
+{
+    drop_action_flag(saved);
+    pthread_mutex_unlock(&install_lock);
+}
 
 /*
  * The consumer (the dispatcher thread, which calls sb_platform_consumer_refresh before every
@@ -158,6 +213,29 @@ static bool is_ours(const struct sigaction *action)
     return (action->sa_flags & SA_SIGINFO) && action->sa_sigaction == on_signal;
 }
 
+static struct sigaction our_action(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_signal;
+    /* SA_ONSTACK: a Go c-shared library in the process runs handlers on its own
+     * alternate stack and crashes without it. The mask stays empty: never block
+     * the JVM's SEGV/BUS/FPE/ILL through sa_mask (JDK-8252533). */
+    action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    return action;
+}
+
+/* The same handler (the kernel reports flags back with additions such as SA_RESTORER). */
+static bool same_handler(const struct sigaction *a, const struct sigaction *b)
+{
+    if ((a->sa_flags & SA_SIGINFO) != (b->sa_flags & SA_SIGINFO)) {
+        return false;
+    }
+    return (a->sa_flags & SA_SIGINFO) ? a->sa_sigaction == b->sa_sigaction
+                                      : a->sa_handler == b->sa_handler;
+}
+
 int sb_platform_init(uint32_t ring_capacity)
 {
     int rc = sb_core_init(ring_capacity);
@@ -185,16 +263,10 @@ int sb_platform_install(int signo)
         return EAGAIN;
     }
     int rc = 0;
-    pthread_mutex_lock(&install_lock);
+    sigset_t saved;
+    lock_actions(&saved);
     if (!installed[signo]) {
-        struct sigaction action;
-        memset(&action, 0, sizeof action);
-        action.sa_sigaction = on_signal;
-        /* SA_ONSTACK: a Go c-shared library in the process runs handlers on its own
-         * alternate stack and crashes without it. The mask stays empty: never block
-         * the JVM's SEGV/BUS/FPE/ILL through sa_mask (JDK-8252533). */
-        action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-        sigemptyset(&action.sa_mask);
+        struct sigaction action = our_action();
         if (sigaction(signo, &action, &previous_action[signo]) == 0) {
             installed[signo] = true;
             atomic_fetch_add(&mask_generation, 1);
@@ -202,7 +274,7 @@ int sb_platform_install(int signo)
             rc = errno;
         }
     }
-    pthread_mutex_unlock(&install_lock);
+    unlock_actions(&saved);
     if (rc == 0) {
         sb_wakeup_signal(); /* the consumer updates its mask before it waits again */
     }
@@ -216,7 +288,8 @@ int sb_platform_uninstall(int signo, int *outcome)
         return EINVAL;
     }
     int rc = 0;
-    pthread_mutex_lock(&install_lock);
+    sigset_t saved;
+    lock_actions(&saved);
     atomic_store(&sync_enabled[signo], 0);
     if (installed[signo]) {
         struct sigaction current;
@@ -229,6 +302,11 @@ int sb_platform_uninstall(int signo, int *outcome)
             } else {
                 rc = errno;
             }
+        } else if (same_handler(&current, &previous_action[signo])) {
+            /* A last gasp in progress put the saved action in place (it puts ours back only
+             * while installed[] says so): that is what closing restores anyway. */
+            installed[signo] = false;
+            *outcome = SB_UNINSTALL_RESTORED;
         } else {
             installed[signo] = false;
             *outcome = SB_UNINSTALL_LEFT_THEIRS;
@@ -237,7 +315,7 @@ int sb_platform_uninstall(int signo, int *outcome)
             atomic_fetch_add(&mask_generation, 1);
         }
     }
-    pthread_mutex_unlock(&install_lock);
+    unlock_actions(&saved);
     if (*outcome != SB_UNINSTALL_NOT_INSTALLED) {
         sb_wakeup_signal(); /* the dispatcher puts its mask back before it waits again */
     }
@@ -384,13 +462,14 @@ static int take_default_action(int signo)
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
-    pthread_mutex_lock(&install_lock);
+    sigset_t saved;
+    lock_actions(&saved);
     if (sigaction(signo, &dfl, &ours) != 0) {
         int err = errno;
-        pthread_mutex_unlock(&install_lock);
+        unlock_actions(&saved);
         return err;
     }
-    pthread_mutex_unlock(&install_lock);
+    unlock_actions(&saved);
 
     sigset_t only;
     sigemptyset(&only);
@@ -398,13 +477,13 @@ static int take_default_action(int signo)
     pthread_sigmask(SIG_UNBLOCK, &only, NULL);
     int rc = raise(signo) == 0 ? 0 : errno;
 
-    pthread_mutex_lock(&install_lock);
+    lock_actions(&saved);
     struct sigaction now;
     if (installed[signo] && sigaction(signo, NULL, &now) == 0 && now.sa_handler == SIG_DFL &&
         !(now.sa_flags & SA_SIGINFO)) {
         sigaction(signo, &ours, NULL);
     }
-    pthread_mutex_unlock(&install_lock);
+    unlock_actions(&saved);
     return rc;
 }
 
@@ -489,11 +568,69 @@ void sb_platform_complete(int signo, uint64_t ticket)
     }
 }
 
+/* PID 1, also of a PID namespace (a container): the kernel discards, at delivery, every signal
+ * whose action is SIG_DFL (bar KILL and STOP), so the default action of ours never happens. */
+static bool default_actions_discarded(void)
+{
+    return getpid() == 1;
+}
+
+/*
+ * Signal context: after the wait, the previous action takes effect, and when the process is
+ * still here afterwards, ours is back, as take_default_action does it outside signal context:
+ * under the action lock, only if the action installed is still the one put there for this
+ * (nobody replaced it, nobody closed the last registration meanwhile), installed[] unchanged.
+ * Survivors are not rare: a SIG_IGN inherited for ABRT (`trap '' ABRT`), a previous handler
+ * that returns, and every SIG_DFL in a process the kernel protects (PID 1 of a container
+ * discards a signal whose action is SIG_DFL).
+ */
+static void let_previous_action_act(int signo, siginfo_t *info, void *context)
+{
+    sigset_t saved;
+    take_action_flag(&saved);
+    struct sigaction previous = previous_action[signo];
+    struct sigaction current;
+    bool ours_now = sigaction(signo, NULL, &current) == 0 && is_ours(&current);
+    switch (classify(&previous)) {
+    case SB_DISPOSITION_DEFAULT:
+        if (default_action_of(signo) == ACTION_END && !default_actions_discarded()) {
+            if (ours_now) {
+                sigaction(signo, &previous, NULL);
+            }
+            /* Blocked while this handler runs: delivered, with SIG_DFL, as soon as it returns. */
+            raise(signo);
+        }
+        drop_action_flag(&saved);
+        return;
+    case SB_DISPOSITION_IGNORE:
+        drop_action_flag(&saved); /* ignoring it is what SIG_IGN would have done; ours stays */
+        return;
+    default:
+        break;
+    }
+    if (ours_now) {
+        sigaction(signo, &previous, NULL); /* the previous handler may re-raise under itself */
+    }
+    drop_action_flag(&saved);
+    if (previous.sa_flags & SA_SIGINFO) {
+        previous.sa_sigaction(signo, info, context);
+    } else {
+        previous.sa_handler(signo);
+    }
+    take_action_flag(&saved);
+    if (ours_now && installed[signo] && sigaction(signo, NULL, &current) == 0 &&
+        same_handler(&current, &previous)) {
+        struct sigaction ours = our_action();
+        sigaction(signo, &ours, NULL);
+    }
+    drop_action_flag(&saved);
+}
+
 /*
  * Signal context. Waits with nanosleep (async-signal-safe) until the Java handlers of this
- * delivery completed or the grace ran out, then puts the previous action back and lets it
- * take effect. On the dispatcher thread itself nothing can complete the ticket, so it does
- * not wait: the Java handlers of that delivery never run, and the process ends as before.
+ * delivery completed or the grace ran out, then lets the previous action take effect. On the
+ * dispatcher thread itself nothing can complete the ticket, so it does not wait: the Java
+ * handlers of that delivery never run, and the process ends as before.
  */
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
@@ -505,25 +642,7 @@ static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket
             nanosleep(&pause, NULL);
         }
     }
-    struct sigaction previous = previous_action[signo];
-    sigaction(signo, &previous, NULL);
-    switch (classify(&previous)) {
-    case SB_DISPOSITION_DEFAULT:
-        if (default_action_of(signo) == ACTION_END) {
-            /* Blocked while this handler runs: delivered, with SIG_DFL, as soon as it returns. */
-            raise(signo);
-        }
-        return;
-    case SB_DISPOSITION_IGNORE:
-        return;
-    default:
-        if (previous.sa_flags & SA_SIGINFO) {
-            previous.sa_sigaction(signo, info, context);
-        } else {
-            previous.sa_handler(signo);
-        }
-        return;
-    }
+    let_previous_action_act(signo, info, context);
 }
 
 int sb_platform_raise(int signo)

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -275,6 +276,158 @@ static void the_consumer_thread_blocks_installed_signals(void)
     CHECK_EQ(0, sb_platform_raise(SIGUSR1)); /* on a thread that is not the consumer: as before */
 }
 
+/* --- last gasps the process survives ---------------------------------------------------- */
+
+/* The dispatcher's part of a last gasp: drain, count the events of one signal, complete their
+ * tickets. Runs until the (forked) test process ends. */
+static atomic_int gasp_events;
+
+static void *completing_consumer(void *arg)
+{
+    int signo = (int)(intptr_t)arg;
+    for (;;) {
+        sb_platform_consumer_refresh();
+        sb_event batch[16];
+        uint32_t n = sb_core_drain(batch, 16);
+        if (n == 0) {
+            sb_platform_wait();
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (batch[i].signo != signo) {
+                continue;
+            }
+            if (batch[i].flags & SB_EVENT_SYNC) {
+                sb_platform_complete(signo, batch[i].ticket);
+            }
+            atomic_fetch_add(&gasp_events, 1 + (int)batch[i].coalesced);
+        }
+    }
+    return NULL;
+}
+
+static int previous_calls_seen;
+static volatile sig_atomic_t previous_calls;
+
+static void returning_previous(int signo, siginfo_t *info, void *context)
+{
+    (void)signo;
+    (void)info;
+    (void)context;
+    previous_calls++;
+}
+
+/* In a child: `previous` is the action before ours, `mode` makes USR1 a last gasp; raises it
+ * three times from a thread that is not the consumer. Each one must reach the consumer (our
+ * handler still installed after the first) and the disposition stays ours until uninstall,
+ * which then restores `previous`. Exit status 0 when all held, else the failing line's check. */
+static void survive_three_last_gasps(const struct sigaction *previous, int mode)
+{
+    alarm(20); /* a lost delivery would leave the loop below waiting forever */
+    int outcome = -1;
+    CHECK_EQ(0, sb_platform_uninstall(SIGUSR1, &outcome)); /* earlier tests left ours on it */
+    CHECK_EQ(0, sigaction(SIGUSR1, previous, NULL));
+    CHECK_EQ(0, sb_platform_set_synchronous(SIGUSR1, mode));
+    CHECK_EQ(0, sb_platform_install(SIGUSR1));
+    CHECK_EQ(0, sb_platform_set_synchronous(SIGUSR1, mode));
+    pthread_t consumer;
+    CHECK_EQ(0, pthread_create(&consumer, NULL, completing_consumer, (void *)(intptr_t)SIGUSR1));
+    for (int i = 1; i <= 3; i++) {
+        CHECK_EQ(0, raise(SIGUSR1)); /* this thread waits in the handler for the consumer */
+        while (atomic_load(&gasp_events) < i) {
+            sched_yield();
+        }
+        CHECK_EQ(SB_DISPOSITION_SIGBRIDGE, sb_platform_disposition(SIGUSR1));
+    }
+    previous_calls_seen = previous_calls;
+    CHECK_EQ(0, sb_platform_uninstall(SIGUSR1, &outcome));
+    CHECK_EQ(SB_UNINSTALL_RESTORED, outcome);
+    CHECK_EQ((uintptr_t)((previous->sa_flags & SA_SIGINFO) ? (void *)previous->sa_sigaction
+                                                            : (void *)previous->sa_handler),
+             sb_platform_handler_address(SIGUSR1));
+}
+
+static struct sigaction plain_action(void (*handler)(int))
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handler;
+    sigemptyset(&action.sa_mask);
+    return action;
+}
+
+static void expect_child_success(pid_t child)
+{
+    int status;
+    CHECK_EQ(child, waitpid(child, &status, 0));
+    CHECK_EQ(0, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    CHECK_EQ(0, WEXITSTATUS(status));
+}
+
+static void a_survived_last_gasp_with_sig_ign_before_keeps_our_handler(void)
+{
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        struct sigaction ignore = plain_action(SIG_IGN);
+        survive_three_last_gasps(&ignore, SB_SYNC_ALWAYS); /* as ABRT under `trap '' ABRT` */
+        CHECK_EQ(SB_DISPOSITION_IGNORE, sb_platform_disposition(SIGUSR1));
+        _exit(0);
+    }
+    expect_child_success(child);
+}
+
+static void a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handler(void)
+{
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        struct sigaction theirs = plain_action(SIG_DFL);
+        theirs.sa_sigaction = returning_previous;
+        theirs.sa_flags = SA_SIGINFO;
+        survive_three_last_gasps(&theirs, SB_SYNC_ALWAYS);
+        CHECK_EQ(3, previous_calls_seen); /* each delivery: the Java side, then theirs */
+        _exit(0);
+    }
+    expect_child_success(child);
+}
+
+/* PID 1 of a PID namespace: the kernel discards a signal whose action is SIG_DFL, so a last
+ * gasp that re-raises under SIG_DFL leaves the process alive. Needs CAP_SYS_ADMIN (root). */
+static void a_last_gasp_in_pid_1_survives_and_keeps_our_handler(void)
+{
+    pid_t outer = fork();
+    CHECK(outer >= 0);
+    if (outer == 0) {
+        if (unshare(CLONE_NEWPID) != 0) {
+            _exit(77);
+        }
+        pid_t init = fork();
+        if (init < 0) {
+            _exit(2);
+        }
+        if (init == 0) {
+            CHECK_EQ(1, getpid());
+            struct sigaction dfl = plain_action(SIG_DFL);
+            survive_three_last_gasps(&dfl, SB_SYNC_IF_PREVIOUS_ENDS); /* Chain.PREVIOUS on USR1 */
+            _exit(0);
+        }
+        int status;
+        if (waitpid(init, &status, 0) != init) {
+            _exit(3);
+        }
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+    int status;
+    CHECK_EQ(outer, waitpid(outer, &status, 0));
+    CHECK(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        printf("  skipped: unshare(CLONE_NEWPID) is not permitted here\n");
+        return;
+    }
+    CHECK_EQ(0, WEXITSTATUS(status));
+}
+
 static void bad_targets_are_refused(void)
 {
     CHECK_EQ(EINVAL, sb_platform_kill(0, SIGUSR1));
@@ -296,6 +449,9 @@ int main(void)
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
     RUN(bad_targets_are_refused);
+    RUN(a_survived_last_gasp_with_sig_ign_before_keeps_our_handler);
+    RUN(a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handler);
+    RUN(a_last_gasp_in_pid_1_survives_and_keeps_our_handler);
     RUN(the_consumer_thread_blocks_installed_signals); /* last: they make consumer threads */
     RUN(a_signal_blocked_everywhere_still_reaches_the_consumer);
     return 0;
