@@ -116,12 +116,14 @@ static unsigned consumer_generation;
 #define BIT(signo) (UINT64_C(1) << ((signo) - 1))
 
 /* Last-gasp state, read in signal context: atomics only. */
-static atomic_int sync_enabled[NSIG];
+static atomic_int sync_mode[NSIG];        /* SB_SYNC_*: kept whether installed or not */
+static atomic_bool previous_ends[NSIG];   /* the saved action is a SIG_DFL that ends the process */
 static _Atomic(uint64_t) sync_issued[NSIG];
 static _Atomic(uint64_t) sync_completed[NSIG];
 static atomic_int sync_grace_millis = 3000;
 
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
+static bool default_that_ends(int signo, const struct sigaction *action);
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -161,7 +163,10 @@ static void on_signal(int signo, siginfo_t *info, void *context)
     event.source = SB_SOURCE_SIGNAL;
     event.nanos = sb_clock_nanos();
     event.tid = current_thread_id();
-    bool sync = atomic_load_explicit(&sync_enabled[signo], memory_order_acquire) != 0;
+    int mode = atomic_load_explicit(&sync_mode[signo], memory_order_acquire);
+    bool sync = mode == SB_SYNC_ALWAYS ||
+                (mode == SB_SYNC_IF_PREVIOUS_ENDS &&
+                 atomic_load_explicit(&previous_ends[signo], memory_order_acquire));
     if (sync) {
         event.flags |= SB_EVENT_SYNC;
         event.ticket = atomic_fetch_add(&sync_issued[signo], 1) + 1;
@@ -266,9 +271,19 @@ int sb_platform_install(int signo)
     sigset_t saved;
     lock_actions(&saved);
     if (!installed[signo]) {
+        /* Whether a delivery is a last gasp must be known before our handler can take the first
+         * one (an abort() right after the install): decide it from the action about to be saved. */
+        struct sigaction before;
+        if (sigaction(signo, NULL, &before) == 0) {
+            atomic_store_explicit(&previous_ends[signo], default_that_ends(signo, &before),
+                                  memory_order_release);
+        }
         struct sigaction action = our_action();
         if (sigaction(signo, &action, &previous_action[signo]) == 0) {
             installed[signo] = true;
+            atomic_store_explicit(&previous_ends[signo],
+                                  default_that_ends(signo, &previous_action[signo]),
+                                  memory_order_release);
             atomic_fetch_add(&mask_generation, 1);
         } else {
             rc = errno;
@@ -290,7 +305,6 @@ int sb_platform_uninstall(int signo, int *outcome)
     int rc = 0;
     sigset_t saved;
     lock_actions(&saved);
-    atomic_store(&sync_enabled[signo], 0);
     if (installed[signo]) {
         struct sigaction current;
         if (sigaction(signo, NULL, &current) != 0) {
@@ -454,6 +468,12 @@ static enum default_action default_action_of(int signo)
     }
 }
 
+static bool default_that_ends(int signo, const struct sigaction *action)
+{
+    return !(action->sa_flags & SA_SIGINFO) && action->sa_handler == SIG_DFL &&
+           default_action_of(signo) == ACTION_END;
+}
+
 /* Lets the default action happen to this process, then puts our handler back if
  * the process is still here (a stop signal continues; an ending one does not). */
 static int take_default_action(int signo)
@@ -531,24 +551,14 @@ int sb_platform_chain(const sb_event *event)
 
 /* --- last gasp ----------------------------------------------------------------------- */
 
-static bool previous_default_ends_process(int signo)
-{
-    const struct sigaction *p = &previous_action[signo];
-    return !(p->sa_flags & SA_SIGINFO) && p->sa_handler == SIG_DFL &&
-           default_action_of(signo) == ACTION_END;
-}
-
+/* The mode is kept whether the signal is installed or not, so that it can be set before the
+ * install: a signal is never ours without its mode (ABRT is a last gasp from the first delivery). */
 int sb_platform_set_synchronous(int signo, int mode)
 {
-    if (!valid_signal(signo)) {
+    if (!valid_signal(signo) || mode < SB_SYNC_OFF || mode > SB_SYNC_IF_PREVIOUS_ENDS) {
         return EINVAL;
     }
-    pthread_mutex_lock(&install_lock);
-    int on = mode == SB_SYNC_ALWAYS ||
-             (mode == SB_SYNC_IF_PREVIOUS_ENDS && installed[signo] &&
-              previous_default_ends_process(signo));
-    atomic_store_explicit(&sync_enabled[signo], on, memory_order_release);
-    pthread_mutex_unlock(&install_lock);
+    atomic_store_explicit(&sync_mode[signo], mode, memory_order_release);
     return 0;
 }
 

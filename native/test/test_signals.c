@@ -392,6 +392,29 @@ static void a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handl
     expect_child_success(child);
 }
 
+/* The mode set before the install holds from the first delivery on: for ABRT an abort() just
+ * after the install must already be a last gasp, and "if the previous action ends the
+ * process" is decided from the action the install saves. */
+static void a_mode_set_before_the_install_holds_for_the_first_delivery(void)
+{
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        int outcome;
+        CHECK_EQ(0, sb_platform_uninstall(SIGUSR2, &outcome));
+        signal(SIGUSR2, SIG_DFL);
+        CHECK_EQ(0, sb_platform_set_synchronous(SIGUSR2, SB_SYNC_IF_PREVIOUS_ENDS));
+        sb_platform_set_sync_grace_millis(1); /* nobody completes the ticket here */
+        CHECK_EQ(0, sb_platform_install(SIGUSR2));
+        raise(SIGUSR2); /* a last gasp: after the grace, USR2 again under SIG_DFL ends us */
+        _exit(0);       /* reached only when the delivery was not a last gasp */
+    }
+    int status;
+    CHECK_EQ(child, waitpid(child, &status, 0));
+    CHECK(WIFSIGNALED(status));
+    CHECK_EQ(SIGUSR2, WTERMSIG(status));
+}
+
 /* PID 1 of a PID namespace: the kernel discards a signal whose action is SIG_DFL, so a last
  * gasp that re-raises under SIG_DFL leaves the process alive. Needs CAP_SYS_ADMIN (root). */
 static void a_last_gasp_in_pid_1_survives_and_keeps_our_handler(void)
@@ -452,6 +475,7 @@ int main(void)
     RUN(a_survived_last_gasp_with_sig_ign_before_keeps_our_handler);
     RUN(a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handler);
     RUN(a_last_gasp_in_pid_1_survives_and_keeps_our_handler);
+    RUN(a_mode_set_before_the_install_holds_for_the_first_delivery);
     RUN(the_consumer_thread_blocks_installed_signals); /* last: they make consumer threads */
     RUN(a_signal_blocked_everywhere_still_reaches_the_consumer);
     return 0;

@@ -139,11 +139,17 @@ final class Dispatcher {
      * that ends the process; the native side decides that, knowing the saved action.
      */
     private void updateSynchronousMode(Signal signal, List<Entry> list) {
+        updateSynchronousMode(signal, list, null);
+    }
+
+    /** The mode for {@code list} plus {@code joining} (null: none), set before it takes effect. */
+    private void updateSynchronousMode(Signal signal, List<Entry> list, Entry joining) {
         int mode = NativeSignals.SYNC_OFF;
-        if (!list.isEmpty()) {
+        if (!list.isEmpty() || joining != null) {
             if (signal.name().equals("ABRT")) {
                 mode = NativeSignals.SYNC_ALWAYS;
-            } else if (list.stream().anyMatch(e -> e.chain == Chain.PREVIOUS)) {
+            } else if ((joining != null && joining.chain == Chain.PREVIOUS)
+                    || list.stream().anyMatch(e -> e.chain == Chain.PREVIOUS)) {
                 mode = NativeSignals.SYNC_IF_PREVIOUS_ENDS;
             }
         }
@@ -222,17 +228,21 @@ final class Dispatcher {
     private Entry add(Entry entry) {
         CopyOnWriteArrayList<Entry> list =
                 entries.computeIfAbsent(entry.slot, n -> new CopyOnWriteArrayList<>());
+        if (entry.consoleEvent == null) {
+            // Before the install: an abort() right after it must already be a last gasp.
+            updateSynchronousMode(entry.signal, list, entry);
+        }
         if (list.isEmpty()) {
             int rc = NativeSignals.install(entry.slot);
             if (rc != 0) {
+                if (entry.consoleEvent == null) {
+                    updateSynchronousMode(entry.signal, list);
+                }
                 throw Errors.fromCode("cannot install a handler for "
                         + (entry.consoleEvent != null ? entry.consoleEvent : entry.signal), rc);
             }
         }
         list.add(entry);
-        if (entry.consoleEvent == null) {
-            updateSynchronousMode(entry.signal, list);
-        }
         if (WINDOWS) {
             WindowsConsole.updateModes(entries);
         }
