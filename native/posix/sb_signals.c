@@ -106,6 +106,7 @@ static void unlock_actions(const sigset_t *saved)
  * the installed set changed; the bit masks (bit signo-1) are read by the handler too.
  */
 static atomic_bool consumer_known;
+static atomic_int consumer_pid; /* the process the consumer lives in: a forked child has none */
 static pthread_t consumer_thread;
 static _Atomic(long) consumer_tid; /* Linux: the consumer's kernel thread id, for the handler */
 static _Atomic(uint64_t) consumer_blocked; /* blocked on the consumer by us */
@@ -124,6 +125,7 @@ static atomic_int sync_grace_millis = 3000;
 
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
 static bool default_that_ends(int signo, const struct sigaction *action);
+static bool on_consumer_thread(void);
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -241,10 +243,78 @@ static bool same_handler(const struct sigaction *a, const struct sigaction *b)
                                       : a->sa_handler == b->sa_handler;
 }
 
+/*
+ * fork() without exec: the child is a copy of one thread, without the dispatcher. Our handlers
+ * would capture its signals into a ring nobody drains, and its abort() would wait the whole
+ * grace for Java that cannot run. So the child gets back, for every signal we installed, the
+ * action it would have had without sigbridge (the JVM's, SIG_IGN, SIG_DFL), and the forking
+ * thread's mask loses what the consumer changed on itself. The lock is held across the fork, so
+ * the copy is consistent and no other thread's half-done install can be left in it. The child
+ * side keeps to async-signal-safe calls (the parent had other threads).
+ */
+static sigset_t fork_saved_mask;
+
+static void before_fork(void)
+{
+    lock_actions(&fork_saved_mask);
+}
+
+static void after_fork_in_parent(void)
+{
+    unlock_actions(&fork_saved_mask);
+}
+
+static void after_fork_in_child(void)
+{
+    for (int signo = 1; signo < NSIG; signo++) {
+        if (!installed[signo]) {
+            continue;
+        }
+        struct sigaction current;
+        if (sigaction(signo, NULL, &current) == 0 && is_ours(&current)) {
+            sigaction(signo, &previous_action[signo], NULL);
+        }
+        installed[signo] = false;
+        atomic_store(&sync_mode[signo], SB_SYNC_OFF);
+    }
+    sigset_t mask = fork_saved_mask;
+    if (on_consumer_thread()) {
+        for (int signo = 1; signo < NSIG && MASKABLE(signo); signo++) {
+            if (atomic_load(&consumer_blocked) & BIT(signo)) {
+                sigdelset(&mask, signo);
+            }
+            if (atomic_load(&consumer_takes) & BIT(signo)) {
+                sigaddset(&mask, signo);
+            }
+        }
+    }
+    atomic_store(&consumer_known, false); /* consumer_pid stays the parent's: see last_gasp */
+    atomic_store(&consumer_tid, 0);
+    atomic_store(&consumer_blocked, 0);
+    atomic_store(&consumer_takes, 0);
+    atomic_fetch_add(&mask_generation, 1);
+    unlock_actions(&mask);
+}
+
+static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
+static int fork_handlers_rc;
+
+static void register_fork_handlers(void)
+{
+    fork_handlers_rc = pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+}
+
 int sb_platform_init(uint32_t ring_capacity)
 {
     int rc = sb_core_init(ring_capacity);
-    return rc != 0 ? rc : sb_wakeup_init();
+    if (rc == 0) {
+        rc = sb_wakeup_init();
+    }
+    if (rc == 0) {
+        pthread_once(&fork_handlers_once, register_fork_handlers);
+        rc = fork_handlers_rc;
+    }
+    return rc;
 }
 
 void sb_platform_info_get(sb_platform_info *out)
@@ -387,6 +457,7 @@ void sb_platform_consumer_refresh(void)
 #if defined(__linux__)
         atomic_store(&consumer_tid, (long)syscall(SYS_gettid));
 #endif
+        atomic_store(&consumer_pid, (int)getpid());
         atomic_store(&consumer_known, true);
     }
     unsigned generation = atomic_load(&mask_generation);
@@ -642,9 +713,18 @@ static void let_previous_action_act(int signo, siginfo_t *info, void *context)
  * dispatcher thread itself nothing can complete the ticket, so it does not wait: the Java
  * handlers of that delivery never run, and the process ends as before.
  */
+/* Whether some other thread of this process can complete a ticket: not on the consumer itself,
+ * and not in a forked child, whose consumer is the parent's. A consumer not known yet (the
+ * dispatcher thread is starting) will come. */
+static bool a_consumer_may_complete(void)
+{
+    int pid = atomic_load(&consumer_pid);
+    return !on_consumer_thread() && (pid == 0 || pid == (int)getpid());
+}
+
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
-    if (!on_consumer_thread()) {
+    if (a_consumer_may_complete()) {
         int64_t deadline = sb_clock_nanos() + (int64_t)atomic_load(&sync_grace_millis) * 1000000;
         while (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) < ticket &&
                sb_clock_nanos() < deadline) {

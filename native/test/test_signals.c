@@ -282,11 +282,14 @@ static void the_consumer_thread_blocks_installed_signals(void)
  * tickets. Runs until the (forked) test process ends. */
 static atomic_int gasp_events;
 
+static atomic_bool consumer_running;
+
 static void *completing_consumer(void *arg)
 {
     int signo = (int)(intptr_t)arg;
     for (;;) {
         sb_platform_consumer_refresh();
+        atomic_store(&consumer_running, true);
         sb_event batch[16];
         uint32_t n = sb_core_drain(batch, 16);
         if (n == 0) {
@@ -415,6 +418,66 @@ static void a_mode_set_before_the_install_holds_for_the_first_delivery(void)
     CHECK_EQ(SIGUSR2, WTERMSIG(status));
 }
 
+/* fork() without exec in a process with a dispatcher: the child has no consumer. It must get
+ * the actions it would have had without sigbridge back (nothing is captured into a ring nobody
+ * drains), and its abort() must not wait for Java (the grace here is a minute). */
+static pid_t fork_and(void (*in_child)(void))
+{
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        in_child();
+        _exit(0);
+    }
+    return child;
+}
+
+static void child_has_the_previous_actions(void)
+{
+    CHECK_EQ(SB_DISPOSITION_IGNORE, sb_platform_disposition(SIGUSR2));
+    CHECK_EQ(SB_DISPOSITION_DEFAULT, sb_platform_disposition(SIGABRT));
+    CHECK_EQ(SB_DISPOSITION_DEFAULT, sb_platform_disposition(SIGUSR1));
+}
+
+static void child_aborts(void)
+{
+    abort();
+}
+
+static void a_forked_child_gets_the_previous_actions_and_does_not_wait(void)
+{
+    pid_t dispatcher_process = fork();
+    CHECK(dispatcher_process >= 0);
+    if (dispatcher_process == 0) {
+        alarm(20); /* a child waiting out the grace would keep waitpid below blocked */
+        int outcome;
+        CHECK_EQ(0, sb_platform_uninstall(SIGUSR1, &outcome));
+        CHECK_EQ(0, sb_platform_uninstall(SIGUSR2, &outcome));
+        signal(SIGUSR1, SIG_DFL);
+        signal(SIGUSR2, SIG_IGN);
+        signal(SIGABRT, SIG_DFL);
+        sb_platform_set_sync_grace_millis(60000);
+        CHECK_EQ(0, sb_platform_set_synchronous(SIGABRT, SB_SYNC_ALWAYS));
+        CHECK_EQ(0, sb_platform_install(SIGABRT));
+        CHECK_EQ(0, sb_platform_install(SIGUSR1));
+        CHECK_EQ(0, sb_platform_install(SIGUSR2));
+        pthread_t consumer;
+        CHECK_EQ(0, pthread_create(&consumer, NULL, completing_consumer, (void *)(intptr_t)SIGUSR1));
+        while (!atomic_load(&consumer_running)) {
+            sched_yield();
+        }
+        expect_child_success(fork_and(child_has_the_previous_actions));
+        int status;
+        pid_t aborting = fork_and(child_aborts);
+        CHECK_EQ(aborting, waitpid(aborting, &status, 0));
+        CHECK(WIFSIGNALED(status));
+        CHECK_EQ(SIGABRT, WTERMSIG(status));
+        CHECK_EQ(SB_DISPOSITION_SIGBRIDGE, sb_platform_disposition(SIGUSR2)); /* the parent keeps ours */
+        _exit(0);
+    }
+    expect_child_success(dispatcher_process);
+}
+
 /* PID 1 of a PID namespace: the kernel discards a signal whose action is SIG_DFL, so a last
  * gasp that re-raises under SIG_DFL leaves the process alive. Needs CAP_SYS_ADMIN (root). */
 static void a_last_gasp_in_pid_1_survives_and_keeps_our_handler(void)
@@ -476,6 +539,7 @@ int main(void)
     RUN(a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handler);
     RUN(a_last_gasp_in_pid_1_survives_and_keeps_our_handler);
     RUN(a_mode_set_before_the_install_holds_for_the_first_delivery);
+    RUN(a_forked_child_gets_the_previous_actions_and_does_not_wait);
     RUN(the_consumer_thread_blocks_installed_signals); /* last: they make consumer threads */
     RUN(a_signal_blocked_everywhere_still_reaches_the_consumer);
     return 0;
