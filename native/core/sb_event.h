@@ -17,6 +17,8 @@
 #define SB_EVENT_SYNC 0x8u       /* a last gasp: the receiving thread waits in its handler until
                                     the Java side completes `ticket` (or the grace runs out); on
                                     Windows also a console routine waiting for the handlers */
+/* 0x8000 is the ring's own (SB_RING_TAKEN_AHEAD, sb_ring.h). A non-zero `ticket` on an event
+ * without SB_EVENT_SYNC is a last gasp's that was folded into it: complete it all the same. */
 
 /* Where an event came from. */
 #define SB_SOURCE_SIGNAL 0  /* a POSIX signal or a CRT signal; signo is its number */
@@ -34,7 +36,8 @@ typedef struct sb_event {
     uint64_t sequence;  /* 1-based delivery order, set by the consumer (ring order is claim order) */
     uint64_t coalesced; /* deliveries folded into this event (filled in by the consumer) */
     int64_t tid;        /* native id of the thread the handler ran on (Linux gettid), 0 if unknown */
-    uint64_t ticket;    /* SB_EVENT_SYNC: what the Java side completes; 0 otherwise */
+    uint64_t ticket;    /* a last gasp's (also one folded into this event): what the Java side
+                           completes after the handlers; 0 for none */
 } sb_event;
 
 /* Accounting slots: every signal number and console event maps to one slot below this. */

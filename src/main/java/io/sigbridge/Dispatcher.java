@@ -356,8 +356,9 @@ final class Dispatcher {
                 }
             }
         } finally {
-            if (lastGasp) {
-                NativeSignals.complete(signo, b[at + NativeSignals.FIELD_TICKET]);
+            long ticket = b[at + NativeSignals.FIELD_TICKET];
+            if (ticket != 0) { // also a last gasp folded into this event: its thread waits too
+                NativeSignals.complete(signo, ticket);
             }
         }
     }
