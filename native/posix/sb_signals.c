@@ -121,7 +121,14 @@ static atomic_int sync_mode[NSIG];        /* SB_SYNC_*: kept whether installed o
 static atomic_bool previous_ends[NSIG];   /* the saved action is a SIG_DFL that ends the process */
 static _Atomic(uint64_t) sync_issued[NSIG];
 static _Atomic(uint64_t) sync_completed[NSIG];
+static _Atomic(uint64_t) completions; /* every sb_platform_complete: the dispatcher moves */
 static atomic_int sync_grace_millis = 3000;
+#if defined(__linux__)
+/* The consumer's CPU-time clock: a waiting last gasp reads it (clock_gettime is
+ * async-signal-safe) to tell a dispatcher that runs from one that is blocked. */
+static atomic_int consumer_cpu_clock;
+static atomic_bool consumer_cpu_clock_known;
+#endif
 
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
 static bool default_that_ends(int signo, const struct sigaction *action);
@@ -458,6 +465,14 @@ void sb_platform_consumer_refresh(void)
         atomic_store(&consumer_tid, (long)syscall(SYS_gettid));
 #endif
         atomic_store(&consumer_pid, (int)getpid());
+#if defined(__linux__)
+        clockid_t cpu_clock;
+        bool clock_known = pthread_getcpuclockid(pthread_self(), &cpu_clock) == 0;
+        if (clock_known) {
+            atomic_store(&consumer_cpu_clock, (int)cpu_clock);
+        }
+        atomic_store(&consumer_cpu_clock_known, clock_known);
+#endif
         atomic_store(&consumer_known, true);
     }
     unsigned generation = atomic_load(&mask_generation);
@@ -643,6 +658,7 @@ void sb_platform_complete(int signo, uint64_t ticket)
     if (!valid_signal(signo)) {
         return;
     }
+    atomic_fetch_add(&completions, 1);
     uint64_t seen = atomic_load(&sync_completed[signo]);
     while (seen < ticket && !atomic_compare_exchange_weak(&sync_completed[signo], &seen, ticket)) {
         /* seen was reloaded: retry until ours or a later ticket is recorded */
@@ -707,12 +723,128 @@ static void let_previous_action_act(int signo, siginfo_t *info, void *context)
     drop_action_flag(&saved);
 }
 
+/* --- waiting for Java, in signal context ---------------------------------------------- */
+
+/* stderr, with write(2) only: the one way a handler can say why it stopped waiting. */
+static void say(const char *text)
+{
+    size_t n = strlen(text);
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, text, n);
+        if (w <= 0) {
+            return;
+        }
+        text += w;
+        n -= (size_t)w;
+    }
+}
+
+static void say_number(int64_t value)
+{
+    char digits[24];
+    int at = (int)sizeof digits - 1;
+    digits[at] = '\0';
+    uint64_t v = value < 0 ? (uint64_t)-value : (uint64_t)value;
+    do {
+        digits[--at] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && at > 1);
+    if (value < 0) {
+        digits[--at] = '-';
+    }
+    say(&digits[at]);
+}
+
+/* The consumer's CPU time in nanoseconds, or -1 where it cannot be read. */
+static int64_t consumer_cpu_nanos(void)
+{
+#if defined(__linux__)
+    struct timespec ts;
+    if (atomic_load(&consumer_cpu_clock_known) &&
+        clock_gettime((clockid_t)atomic_load(&consumer_cpu_clock), &ts) == 0) {
+        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    }
+#endif
+    return -1;
+}
+
+/* Everything of the dispatcher's that a waiting last gasp can see move. */
+typedef struct dispatcher_progress {
+    uint64_t drained;
+    uint64_t completions;
+    int64_t cpu;
+    bool known;
+} dispatcher_progress;
+
+static dispatcher_progress progress_now(void)
+{
+    dispatcher_progress p;
+    p.drained = sb_core_drained();
+    p.completions = atomic_load(&completions);
+    p.cpu = consumer_cpu_nanos();
+    p.known = atomic_load(&consumer_known);
+    return p;
+}
+
+/* A third of the grace, at least 250 ms (or the grace, when that is shorter). */
+static int64_t stall_window_nanos(int64_t grace_nanos)
+{
+    int64_t floor = grace_nanos < 250000000 ? grace_nanos : 250000000;
+    return grace_nanos / 3 > floor ? grace_nanos / 3 : floor;
+}
+
+static void say_about(int signo, const char *what)
+{
+    say("sigbridge: last gasp of signal ");
+    say_number(signo);
+    say(what);
+}
+
 /*
- * Signal context. Waits with nanosleep (async-signal-safe) until the Java handlers of this
- * delivery completed or the grace ran out, then lets the previous action take effect. On the
- * dispatcher thread itself nothing can complete the ticket, so it does not wait: the Java
- * handlers of that delivery never run, and the process ends as before.
+ * Waits with nanosleep (async-signal-safe) until the Java handlers of this delivery completed,
+ * the grace ran out, or the dispatcher stopped moving: it did not drain, complete or use any CPU
+ * for a third of the grace. A dispatcher that does not run at all is blocked, most likely on
+ * something this very thread holds or delays (glibc's heap lock when abort() came from inside
+ * malloc; a safepoint this thread, parked in Java code, never reaches): waiting longer would
+ * only freeze the JVM for the rest of the grace, for nothing. While the dispatcher has not
+ * started yet it counts as moving. The reason it stopped early goes to stderr.
  */
+static void wait_for_java(int signo, uint64_t ticket)
+{
+    int64_t grace = (int64_t)atomic_load(&sync_grace_millis) * 1000000;
+    int64_t start = sb_clock_nanos();
+    int64_t stall = stall_window_nanos(grace);
+    int64_t last_move = start;
+    dispatcher_progress seen = progress_now();
+    for (;;) {
+        if (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) >= ticket) {
+            return;
+        }
+        int64_t now = sb_clock_nanos();
+        if (now - start >= grace) {
+            say_about(signo, ": the Java handlers did not finish within the grace of ");
+            say_number(grace / 1000000);
+            say(" ms\n");
+            return;
+        }
+        if (now - last_move >= stall) {
+            say_about(signo, ": the dispatcher thread made no progress for ");
+            say_number((now - last_move) / 1000000);
+            say(" ms (blocked, perhaps on a lock this thread holds or at a safepoint it delays);"
+                " not waiting the rest of the grace\n");
+            return;
+        }
+        struct timespec pause = {0, 200000};
+        nanosleep(&pause, NULL);
+        dispatcher_progress p = progress_now();
+        if (!p.known || p.drained != seen.drained || p.completions != seen.completions ||
+            p.cpu != seen.cpu) {
+            last_move = sb_clock_nanos();
+        }
+        seen = p;
+    }
+}
+
 /* Whether some other thread of this process can complete a ticket: not on the consumer itself,
  * and not in a forked child, whose consumer is the parent's. A consumer not known yet (the
  * dispatcher thread is starting) will come. */
@@ -722,15 +854,16 @@ static bool a_consumer_may_complete(void)
     return !on_consumer_thread() && (pid == 0 || pid == (int)getpid());
 }
 
+/*
+ * Signal context. Waits for the Java handlers of this delivery (wait_for_java), then lets the
+ * previous action take effect. On the dispatcher thread itself nothing can complete the
+ * ticket, so it does not wait: the Java handlers of that delivery never run, and the process
+ * ends as before. Nor in a forked child.
+ */
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
     if (a_consumer_may_complete()) {
-        int64_t deadline = sb_clock_nanos() + (int64_t)atomic_load(&sync_grace_millis) * 1000000;
-        while (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) < ticket &&
-               sb_clock_nanos() < deadline) {
-            struct timespec pause = {0, 200000};
-            nanosleep(&pause, NULL);
-        }
+        wait_for_java(signo, ticket);
     }
     let_previous_action_act(signo, info, context);
 }

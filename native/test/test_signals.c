@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/sb_core.h"
@@ -478,6 +480,103 @@ static void a_forked_child_gets_the_previous_actions_and_does_not_wait(void)
     expect_child_success(dispatcher_process);
 }
 
+/* --- a dispatcher that does not move ------------------------------------------------------ */
+
+static pthread_mutex_t held_by_the_gasping_thread = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int dispatcher_kind; /* 1: blocks on the mutex first; 2: computes first */
+static atomic_bool dispatcher_done;
+
+static void spin_for_millis(int millis)
+{
+    int64_t until = sb_clock_nanos() + (int64_t)millis * 1000000;
+    volatile uint64_t sink = 0;
+    while (sb_clock_nanos() < until) {
+        sink++;
+    }
+}
+
+static void *slow_dispatcher(void *arg)
+{
+    (void)arg;
+    sb_platform_consumer_refresh();
+    atomic_store(&consumer_running, true);
+    if (atomic_load(&dispatcher_kind) == 1) {
+        /* as a JVM dispatcher that needs glibc's heap lock, held by the aborting thread */
+        pthread_mutex_lock(&held_by_the_gasping_thread);
+        pthread_mutex_unlock(&held_by_the_gasping_thread);
+    } else {
+        spin_for_millis(900); /* a handler still at work: uses CPU, drains nothing */
+    }
+    for (;;) {
+        sb_platform_consumer_refresh();
+        sb_event batch[16];
+        uint32_t n = sb_core_drain(batch, 16);
+        for (uint32_t i = 0; i < n; i++) {
+            if (batch[i].ticket != 0) {
+                atomic_store(&dispatcher_done, true); /* first: the gasp may end at the next */
+                sb_platform_complete(batch[i].signo, batch[i].ticket);
+            }
+        }
+        if (n == 0) {
+            sb_platform_wait();
+        }
+    }
+    return NULL;
+}
+
+/* In a child with stderr in a file: a last gasp on USR1 (SIG_IGN before, so the child lives)
+ * with a grace of 1.5 s, i.e. a stall window of 0.5 s; returns what the child wrote. */
+static void gasp_against(int kind, char *text, size_t size)
+{
+    char path[] = "/tmp/sigbridge-test-stall-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        alarm(20);
+        dup2(fd, STDERR_FILENO);
+        int outcome;
+        sb_platform_uninstall(SIGUSR1, &outcome);
+        signal(SIGUSR1, SIG_IGN);
+        sb_platform_set_sync_grace_millis(1500);
+        CHECK_EQ(0, sb_platform_set_synchronous(SIGUSR1, SB_SYNC_ALWAYS));
+        CHECK_EQ(0, sb_platform_install(SIGUSR1));
+        atomic_store(&dispatcher_kind, kind);
+        pthread_mutex_lock(&held_by_the_gasping_thread);
+        pthread_t dispatcher;
+        CHECK_EQ(0, pthread_create(&dispatcher, NULL, slow_dispatcher, NULL));
+        while (!atomic_load(&consumer_running)) {
+            sched_yield();
+        }
+        raise(SIGUSR1); /* waits in the handler, holding the mutex */
+        bool done = atomic_load(&dispatcher_done);
+        pthread_mutex_unlock(&held_by_the_gasping_thread);
+        /* the blocked dispatcher cannot have completed; the computing one must have */
+        _exit(done == (kind == 2) ? 0 : 5);
+    }
+    expect_child_success(child);
+    ssize_t n = pread(fd, text, size - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(path);
+}
+
+static void a_last_gasp_stops_waiting_for_a_dispatcher_that_does_not_move(void)
+{
+    char text[512];
+    gasp_against(1, text, sizeof text);
+    CHECK(strstr(text, "the dispatcher thread made no progress") != NULL);
+    CHECK(strstr(text, "within the grace") == NULL);
+}
+
+static void a_last_gasp_waits_for_a_dispatcher_that_computes(void)
+{
+    char text[512];
+    gasp_against(2, text, sizeof text);
+    CHECK_EQ(0, (long long)strlen(text)); /* no complaint: it moved, and completed in time */
+}
+
 /* PID 1 of a PID namespace: the kernel discards a signal whose action is SIG_DFL, so a last
  * gasp that re-raises under SIG_DFL leaves the process alive. Needs CAP_SYS_ADMIN (root). */
 static void a_last_gasp_in_pid_1_survives_and_keeps_our_handler(void)
@@ -540,6 +639,8 @@ int main(void)
     RUN(a_last_gasp_in_pid_1_survives_and_keeps_our_handler);
     RUN(a_mode_set_before_the_install_holds_for_the_first_delivery);
     RUN(a_forked_child_gets_the_previous_actions_and_does_not_wait);
+    RUN(a_last_gasp_stops_waiting_for_a_dispatcher_that_does_not_move);
+    RUN(a_last_gasp_waits_for_a_dispatcher_that_computes);
     RUN(the_consumer_thread_blocks_installed_signals); /* last: they make consumer threads */
     RUN(a_signal_blocked_everywhere_still_reaches_the_consumer);
     return 0;

@@ -46,6 +46,8 @@ public final class SignalEvent {
         END_SESSION
     }
 
+    private static final Origin[] ORIGINS = Origin.values(); // values() copies: not per event
+
     private final Signal signal;
     private final long sequence;
     private final long nanoTime;
@@ -96,8 +98,7 @@ public final class SignalEvent {
     }
 
     private static Origin originOf(int source) {
-        Origin[] all = Origin.values();
-        return source >= 0 && source < all.length ? all[source] : Origin.SIGNAL;
+        return source >= 0 && source < ORIGINS.length ? ORIGINS[source] : Origin.SIGNAL;
     }
 
     SignalEvent withCoalesced(long moreCoalesced) {
