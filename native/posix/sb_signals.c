@@ -140,7 +140,10 @@ static bool sent_by_a_process(int signo, const siginfo_t *info)
         return true; /* si_pid/si_uid describe the child */
     }
 #if defined(__linux__)
-    return info->si_code <= 0; /* SI_USER, SI_QUEUE, SI_TKILL, SI_ASYNCIO, ...: a process sent it */
+    /* SI_USER, SI_QUEUE, SI_TKILL, SI_MESGQ, SI_ASYNCIO: a process sent it. Not a timer's
+     * (SI_TIMER: the union holds the timer id and overrun where si_pid/si_uid would be) nor
+     * SI_SIGIO's (band and fd there). */
+    return info->si_code <= 0 && info->si_code != SI_TIMER && info->si_code != SI_SIGIO;
 #else
     return info->si_code == SI_USER || info->si_code == SI_QUEUE;
 #endif
@@ -208,6 +211,12 @@ static void on_signal(int signo, siginfo_t *info, void *context)
             event.flags |= SB_EVENT_HAS_VALUE;
             event.value = info->si_value.sival_int;
         }
+#if defined(__linux__)
+        if (info->si_code == SI_TIMER) {
+            event.flags |= SB_EVENT_HAS_OVERRUN;
+            event.overrun = info->si_overrun;
+        }
+#endif
     }
     sb_core_capture(&event);
     sb_wakeup_signal();

@@ -4,9 +4,16 @@
  */
 #define _GNU_SOURCE
 #include <jni.h>
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortOnNativeThreads(JNIEnv *env,
                                                                                       jclass cls,
@@ -15,6 +22,11 @@ JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortOnNativeTh
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortHere(JNIEnv *env, jclass cls);
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_doubleFreeOnNativeThread(JNIEnv *env,
                                                                                           jclass cls);
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeTimers_expireWhileBlocked(JNIEnv *env,
+                                                                                    jclass cls,
+                                                                                    jint signo,
+                                                                                    jint value,
+                                                                                    jint periods);
 
 static char thread_name[16];
 static pthread_barrier_t start_together;
@@ -92,4 +104,49 @@ JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_doubleFreeOnNat
     if (pthread_create(&thread, NULL, double_free, NULL) == 0) {
         pthread_join(thread, NULL); /* never returns: the process ends by SIGABRT */
     }
+}
+
+/* A POSIX timer aimed at the calling thread (SIGEV_THREAD_ID), firing every millisecond while
+ * this thread blocks its signal for `periods` ms: when unblocked, one signal arrives here with
+ * si_overrun counting the other expirations. 0, or an errno value. */
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeTimers_expireWhileBlocked(JNIEnv *env,
+                                                                                    jclass cls,
+                                                                                    jint signo,
+                                                                                    jint value,
+                                                                                    jint periods)
+{
+    (void)env;
+    (void)cls;
+#if defined(__linux__)
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, signo);
+    struct sigevent how;
+    memset(&how, 0, sizeof how);
+    how.sigev_notify = SIGEV_THREAD_ID;
+    how.sigev_signo = signo;
+    how.sigev_value.sival_int = value;
+    how._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+    timer_t timer;
+    pthread_sigmask(SIG_BLOCK, &only, NULL);
+    if (timer_create(CLOCK_MONOTONIC, &how, &timer) != 0) {
+        int err = errno;
+        pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+        return err;
+    }
+    struct itimerspec every_ms = {{0, 1000000}, {0, 1000000}};
+    timer_settime(timer, 0, &every_ms, NULL);
+    struct timespec wait = {periods / 1000, (long)(periods % 1000) * 1000000};
+    nanosleep(&wait, NULL);
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL); /* the pending one is delivered here */
+    pthread_sigmask(SIG_BLOCK, &only, NULL);
+    timer_delete(timer); /* drops a later expiry still pending */
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+    return 0;
+#else
+    (void)signo;
+    (void)value;
+    (void)periods;
+    return ENOSYS;
+#endif
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -613,6 +614,53 @@ static void a_last_gasp_in_pid_1_survives_and_keeps_our_handler(void)
     CHECK_EQ(0, WEXITSTATUS(status));
 }
 
+/* A POSIX timer's signal: the siginfo union holds the timer id and the overrun where a sender's
+ * pid and uid would be, so it has no sender; the overrun counts the expirations that happened
+ * while it was pending (here: blocked for 30 periods of 1 ms). */
+static void a_timer_signal_has_no_sender_and_reports_its_overrun(void)
+{
+    int signo = SIGRTMIN + 3;
+    CHECK_EQ(0, sb_platform_install(signo));
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, signo);
+    CHECK_EQ(0, pthread_sigmask(SIG_BLOCK, &only, NULL));
+    struct sigevent how;
+    memset(&how, 0, sizeof how);
+    how.sigev_notify = SIGEV_SIGNAL;
+    how.sigev_signo = signo;
+    how.sigev_value.sival_int = 31;
+    timer_t timer;
+    CHECK_EQ(0, timer_create(CLOCK_MONOTONIC, &how, &timer));
+    struct itimerspec every_ms = {{0, 1000000}, {0, 1000000}};
+    CHECK_EQ(0, timer_settime(timer, 0, &every_ms, NULL));
+    struct timespec wait = {0, 30000000};
+    nanosleep(&wait, NULL);
+    CHECK_EQ(0, pthread_sigmask(SIG_UNBLOCK, &only, NULL)); /* delivered here, now */
+    CHECK_EQ(0, timer_delete(timer));
+    sb_event event;
+    collect(signo, &event, 1);
+    CHECK_EQ(SI_TIMER, event.code);
+    CHECK(!(event.flags & SB_EVENT_HAS_SENDER));
+    CHECK(event.flags & SB_EVENT_HAS_VALUE);
+    CHECK_EQ(31, event.value);
+    CHECK(event.flags & SB_EVENT_HAS_OVERRUN);
+    CHECK(event.overrun > 0);
+    printf("  overrun %d after 30 ms blocked\n", event.overrun);
+
+    /* SI_SIGIO: the union holds band and fd there. */
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = signo;
+    info.si_code = SI_SIGIO;
+    CHECK_EQ(0, syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), signo, &info));
+    collect(signo, &event, 1);
+    CHECK_EQ(SI_SIGIO, event.code);
+    CHECK(!(event.flags & (SB_EVENT_HAS_SENDER | SB_EVENT_HAS_OVERRUN)));
+    int outcome;
+    CHECK_EQ(0, sb_platform_uninstall(signo, &outcome));
+}
+
 static void bad_targets_are_refused(void)
 {
     CHECK_EQ(EINVAL, sb_platform_kill(0, SIGUSR1));
@@ -634,6 +682,7 @@ int main(void)
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
     RUN(bad_targets_are_refused);
+    RUN(a_timer_signal_has_no_sender_and_reports_its_overrun);
     RUN(a_survived_last_gasp_with_sig_ign_before_keeps_our_handler);
     RUN(a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handler);
     RUN(a_last_gasp_in_pid_1_survives_and_keeps_our_handler);

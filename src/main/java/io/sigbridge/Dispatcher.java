@@ -631,6 +631,7 @@ final class Dispatcher {
                 b[at + NativeSignals.FIELD_COALESCED],
                 (flags & NativeSignals.FLAG_FOLDED) != 0,
                 b[at + NativeSignals.FIELD_TID],
-                (int) b[at + NativeSignals.FIELD_SOURCE]);
+                (int) b[at + NativeSignals.FIELD_SOURCE],
+                (flags & NativeSignals.FLAG_HAS_OVERRUN) != 0 ? (int) b[at + NativeSignals.FIELD_OVERRUN] : -1);
     }
 }
