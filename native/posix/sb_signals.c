@@ -133,6 +133,9 @@ static atomic_bool consumer_cpu_clock_known;
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket);
 static bool default_that_ends(int signo, const struct sigaction *action);
 static bool on_consumer_thread(void);
+#if defined(__linux__)
+static bool chained_redelivery(int signo, siginfo_t *info, void *context);
+#endif
 
 static bool sent_by_a_process(int signo, const siginfo_t *info)
 {
@@ -170,6 +173,12 @@ static int64_t current_thread_id(void)
 static void on_signal(int signo, siginfo_t *info, void *context)
 {
     int saved_errno = errno;
+#if defined(__linux__)
+    if (chained_redelivery(signo, info, context)) {
+        errno = saved_errno;
+        return;
+    }
+#endif
     sb_event event = {0};
     event.signo = signo;
     event.source = SB_SOURCE_SIGNAL;
@@ -602,6 +611,132 @@ static int take_default_action(int signo)
     return rc;
 }
 
+#if !defined(__linux__)
+/* The siginfo of the original delivery, as far as the event kept it. */
+static siginfo_t siginfo_of(const sb_event *event)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = event->signo;
+    info.si_code = event->code;
+    if (event->flags & SB_EVENT_HAS_SENDER) {
+        info.si_pid = (pid_t)event->pid;
+        info.si_uid = (uid_t)event->uid;
+    }
+    if (event->flags & SB_EVENT_HAS_VALUE) {
+        info.si_value.sival_int = event->value;
+    }
+    return info;
+}
+#endif
+
+#if defined(__linux__)
+/*
+ * Chain.PREVIOUS to a previous handler: it was installed as a signal handler and may rely on
+ * that (an SA_SIGINFO handler reads the ucontext: Go's reads the interrupted PC, crash reporters
+ * the registers; calling it from the dispatcher with NULL crashes the JVM). So the dispatcher
+ * re-delivers the signal to this process with sigqueue and a value that says "chain": the thread
+ * the kernel picks (never the dispatcher, which blocks it, unless every other thread blocks it)
+ * runs our handler, which recognises it, hands the previous handler the original delivery's
+ * siginfo with its own, real ucontext, and captures nothing. One re-delivery per signal is in
+ * flight: the dispatcher waits until the handler has taken the original siginfo from the
+ * mailbox. A standard signal already pending merges with the re-delivery (the kernel keeps one):
+ * the dispatcher sends again until one is taken, and the handler drops a late duplicate.
+ */
+typedef struct chain_mailbox {
+    _Atomic(uint64_t) sent;  /* sequence of the last re-delivery (dispatcher only) */
+    _Atomic(uint64_t) taken; /* sequence the handler took */
+    atomic_int code, pid, uid, value, flags;
+} chain_mailbox;
+static chain_mailbox chain_box[NSIG];
+static atomic_int chain_cookie; /* high 16 bits of every re-delivery's value, never 0 */
+#define CHAIN_SEQUENCE_MASK 0xffff
+
+static int chain_value(uint64_t sequence)
+{
+    return (int)(((uint32_t)atomic_load(&chain_cookie) & 0xffff0000u) |
+                 ((uint32_t)sequence & CHAIN_SEQUENCE_MASK));
+}
+
+/* Signal context. Whether this delivery is a re-delivery for Chain.PREVIOUS; if so, it has
+ * been handled (the previous handler called, or a late duplicate dropped). */
+static bool chained_redelivery(int signo, siginfo_t *info, void *context)
+{
+    if (info == NULL || info->si_code != SI_QUEUE || info->si_pid != getpid()) {
+        return false;
+    }
+    int cookie = atomic_load(&chain_cookie);
+    chain_mailbox *box = &chain_box[signo];
+    uint64_t sent = atomic_load_explicit(&box->sent, memory_order_acquire);
+    int value = info->si_value.sival_int;
+    if (cookie == 0 || sent == 0 ||
+        ((uint32_t)value & 0xffff0000u) != ((uint32_t)cookie & 0xffff0000u)) {
+        return false; /* somebody's own sigqueue to this process */
+    }
+    uint64_t taken = atomic_load_explicit(&box->taken, memory_order_acquire);
+    if (value != chain_value(sent) || taken >= sent) {
+        return true; /* a duplicate of a re-delivery already taken */
+    }
+    siginfo_t original = *info;
+    original.si_code = atomic_load(&box->code);
+    int flags = atomic_load(&box->flags);
+    original.si_pid = (flags & SB_EVENT_HAS_SENDER) ? (pid_t)atomic_load(&box->pid) : 0;
+    original.si_uid = (flags & SB_EVENT_HAS_SENDER) ? (uid_t)atomic_load(&box->uid) : 0;
+    original.si_value.sival_int = (flags & SB_EVENT_HAS_VALUE) ? atomic_load(&box->value) : 0;
+    struct sigaction previous = previous_action[signo]; /* stable while installed */
+    atomic_store_explicit(&box->taken, sent, memory_order_release);
+    if (previous.sa_flags & SA_SIGINFO) {
+        previous.sa_sigaction(signo, &original, context);
+    } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+        previous.sa_handler(signo);
+    }
+    return true;
+}
+
+static int chain_in_signal_context(const sb_event *event)
+{
+    int signo = event->signo;
+    if (atomic_load(&chain_cookie) == 0) {
+        /* Once per process: arbitrary but not guessable by accident, and never 0. */
+        uint32_t seed = (uint32_t)sb_clock_nanos() ^ ((uint32_t)getpid() << 16);
+        atomic_store(&chain_cookie, (int)((seed & 0x7fff0000u) | 0x40000000u));
+    }
+    chain_mailbox *box = &chain_box[signo];
+    atomic_store(&box->code, event->code);
+    atomic_store(&box->pid, event->pid);
+    atomic_store(&box->uid, event->uid);
+    atomic_store(&box->value, event->value);
+    atomic_store(&box->flags, event->flags);
+    uint64_t sequence = atomic_load(&box->sent) + 1;
+    atomic_store_explicit(&box->sent, sequence, memory_order_release);
+    union sigval value;
+    value.sival_int = chain_value(sequence);
+    bool queues = signo >= SIGRTMIN; /* a real-time signal is queued, never merged */
+    int64_t deadline = sb_clock_nanos() + 2000000000;
+    int64_t resend_at = 0;
+    for (;;) {
+        int64_t now = sb_clock_nanos();
+        if (atomic_load_explicit(&box->taken, memory_order_acquire) >= sequence) {
+            return 0;
+        }
+        if (now >= deadline) {
+            return ETIMEDOUT;
+        }
+        if (now >= resend_at) {
+            if (sigqueue(getpid(), signo, value) == 0) {
+                resend_at = queues ? deadline : now + 20000000; /* standard: merged? send again */
+            } else if (errno == EAGAIN) {
+                resend_at = now + 1000000; /* the queue of pending signals is full: soon again */
+            } else {
+                return errno;
+            }
+        }
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
+}
+#endif
+
 int sb_platform_chain(const sb_event *event)
 {
     int signo = event->signo;
@@ -622,26 +757,19 @@ int sb_platform_chain(const sb_event *event)
     default:
         break;
     }
+#if defined(__linux__)
+    return chain_in_signal_context(event);
+#else
+    /* No sigqueue to re-deliver with: called here, outside signal context, without a ucontext
+     * (a handler that reads one, such as Go's, must not be chained to on this platform). */
+    siginfo_t info = siginfo_of(event);
     if (previous.sa_flags & SA_SIGINFO) {
-        siginfo_t info;
-        memset(&info, 0, sizeof info);
-        info.si_signo = signo;
-        info.si_code = event->code;
-        if (event->flags & SB_EVENT_HAS_SENDER) {
-            info.si_pid = (pid_t)event->pid;
-            info.si_uid = (uid_t)event->uid;
-        }
-        if (event->flags & SB_EVENT_HAS_VALUE) {
-            info.si_value.sival_int = event->value;
-        }
-        /* The JVM's UserHandler (HUP, INT, TERM) only posts to its Signal Dispatcher
-         * thread, so calling it on an ordinary thread is what it expects. There is no
-         * ucontext outside signal context. */
         previous.sa_sigaction(signo, &info, NULL);
     } else {
         previous.sa_handler(signo);
     }
     return 0;
+#endif
 }
 
 /* --- last gasp ----------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <jni.h>
 #include <errno.h>
+#include <ucontext.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +23,11 @@ JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortOnNativeTh
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortHere(JNIEnv *env, jclass cls);
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_doubleFreeOnNativeThread(JNIEnv *env,
                                                                                           jclass cls);
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeChain_installContextReader(JNIEnv *env,
+                                                                                     jclass cls,
+                                                                                     jint signo);
+JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeChain_report(JNIEnv *env, jclass cls,
+                                                                        jlongArray out);
 JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeTimers_expireWhileBlocked(JNIEnv *env,
                                                                                     jclass cls,
                                                                                     jint signo,
@@ -149,4 +155,44 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeTimers_expireWhileBlo
     (void)periods;
     return ENOSYS;
 #endif
+}
+
+/* An SA_SIGINFO handler that, as Go's and crash reporters do, reads the ucontext it is given
+ * (a NULL one crashes the process here), and records where and with what it ran. */
+static volatile long reader_calls, reader_had_context, reader_tid, reader_pid, reader_value;
+
+static void context_reader(int signo, siginfo_t *info, void *context)
+{
+    (void)signo;
+    volatile unsigned long mask_word = ((ucontext_t *)context)->uc_sigmask.__val[0];
+    (void)mask_word;
+    reader_had_context = context != NULL;
+#if defined(__linux__)
+    reader_tid = (long)syscall(SYS_gettid);
+#endif
+    reader_pid = info->si_pid;
+    reader_value = info->si_value.sival_int;
+    reader_calls++;
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeChain_installContextReader(JNIEnv *env,
+                                                                                     jclass cls,
+                                                                                     jint signo)
+{
+    (void)env;
+    (void)cls;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = context_reader;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signo, &action, NULL) == 0 ? 0 : errno;
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeChain_report(JNIEnv *env, jclass cls,
+                                                                        jlongArray out)
+{
+    (void)cls;
+    jlong values[5] = {reader_calls, reader_had_context, reader_tid, reader_pid, reader_value};
+    (*env)->SetLongArrayRegion(env, out, 0, 5, values);
 }

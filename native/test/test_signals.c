@@ -68,16 +68,25 @@ static void raise_reports_our_pid(void)
     CHECK(events[0].sequence < events[1].sequence && events[1].sequence < events[2].sequence);
 }
 
-static void sigqueue_from_another_process_carries_value(void)
+/* A child process that sigqueues `value` to us after `delay_ns`; exits 0 when it could. */
+static pid_t sigqueue_from_a_child(int signo, int value, long delay_ns)
 {
     pid_t parent = getpid();
     pid_t child = fork();
     CHECK(child >= 0);
     if (child == 0) {
+        struct timespec delay = {0, delay_ns};
+        nanosleep(&delay, NULL);
         union sigval sv;
-        sv.sival_int = 4242;
-        _exit(sigqueue(parent, SIGUSR1, sv) == 0 ? 0 : 1);
+        sv.sival_int = value;
+        _exit(sigqueue(parent, signo, sv) == 0 ? 0 : 1);
     }
+    return child;
+}
+
+static void sigqueue_from_another_process_carries_value(void)
+{
+    pid_t child = sigqueue_from_a_child(SIGUSR1, 4242, 0);
     sb_event event;
     collect(SIGUSR1, &event, 1);
     int status;
@@ -123,14 +132,23 @@ static void uninstall_leaves_a_replacement_alone(void)
     signal(SIGUSR2, SIG_DFL);
 }
 
-static volatile sig_atomic_t chained_pid, chained_value, chained_calls;
+static volatile sig_atomic_t chained_pid, chained_value, chained_calls, chained_code;
+static void *volatile chained_context;
+static volatile long chained_tid;
 
 static void previous_handler(int signo, siginfo_t *info, void *context)
 {
     (void)signo;
-    (void)context;
     chained_pid = info->si_pid;
     chained_value = info->si_value.sival_int;
+    chained_code = info->si_code;
+    chained_context = context;
+    chained_tid = (long)syscall(SYS_gettid);
+    if (context != NULL) {
+        /* as Go's handler and crash reporters do: read the interrupted context */
+        volatile unsigned long mask_word = ((ucontext_t *)context)->uc_sigmask.__val[0];
+        (void)mask_word;
+    }
     chained_calls++;
 }
 
@@ -153,6 +171,10 @@ static void chain_calls_the_previous_handler_with_the_siginfo(void)
     CHECK_EQ(1, chained_calls);
     CHECK_EQ(getpid(), chained_pid);
     CHECK_EQ(77, chained_value);
+    CHECK(chained_context != NULL); /* in signal context, with a real ucontext */
+    sb_slot_stats stats;
+    sb_core_stats(SIGWINCH, &stats);
+    CHECK_EQ(1, stats.invocations); /* the re-delivery is not a delivery */
     int outcome;
     CHECK_EQ(0, sb_platform_uninstall(SIGWINCH, &outcome));
     CHECK_EQ((uintptr_t)previous_handler, sb_platform_handler_address(SIGWINCH));
@@ -661,6 +683,52 @@ static void a_timer_signal_has_no_sender_and_reports_its_overrun(void)
     CHECK_EQ(0, sb_platform_uninstall(signo, &outcome));
 }
 
+/* The chain from the dispatcher of a multi-threaded process: the previous handler runs on
+ * another thread, in signal context, with the original sender's siginfo. */
+static sb_event chain_event;
+static atomic_int chain_step;
+
+static void *chaining_consumer(void *arg)
+{
+    (void)arg;
+    collect_events(SIGURG, &chain_event, 1, true); /* SIGURG blocked here: others take it */
+    atomic_store(&chain_step, sb_platform_chain(&chain_event) == 0 ? 1 : -1);
+    return NULL;
+}
+
+static void chain_from_the_dispatcher_runs_the_previous_handler_in_signal_context(void)
+{
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        alarm(20);
+        struct sigaction previous = plain_action(SIG_DFL);
+        previous.sa_sigaction = previous_handler;
+        previous.sa_flags = SA_SIGINFO;
+        CHECK_EQ(0, sigaction(SIGURG, &previous, NULL));
+        CHECK_EQ(0, sb_platform_install(SIGURG));
+        chained_calls = 0;
+        pthread_t consumer;
+        CHECK_EQ(0, pthread_create(&consumer, NULL, chaining_consumer, NULL));
+        pid_t sender = sigqueue_from_a_child(SIGURG, 4242, 50000000); /* the consumer blocks it first */
+        while (atomic_load(&chain_step) == 0) {
+            sched_yield(); /* this thread does not block SIGURG: the re-delivery comes here */
+        }
+        CHECK_EQ(1, atomic_load(&chain_step));
+        CHECK_EQ(0, pthread_join(consumer, NULL));
+        int status;
+        CHECK_EQ(sender, waitpid(sender, &status, 0));
+        CHECK_EQ(1, chained_calls);
+        CHECK(chained_context != NULL);
+        CHECK_EQ(sender, chained_pid); /* the original siginfo, not the re-delivery's */
+        CHECK_EQ(4242, chained_value);
+        CHECK_EQ(SI_QUEUE, chained_code);
+        CHECK_EQ((long)syscall(SYS_gettid), chained_tid); /* not on the consumer */
+        _exit(0);
+    }
+    expect_child_success(child);
+}
+
 static void bad_targets_are_refused(void)
 {
     CHECK_EQ(EINVAL, sb_platform_kill(0, SIGUSR1));
@@ -682,6 +750,7 @@ int main(void)
     RUN(chain_to_default_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
     RUN(bad_targets_are_refused);
+    RUN(chain_from_the_dispatcher_runs_the_previous_handler_in_signal_context);
     RUN(a_timer_signal_has_no_sender_and_reports_its_overrun);
     RUN(a_survived_last_gasp_with_sig_ign_before_keeps_our_handler);
     RUN(a_survived_last_gasp_with_a_returning_handler_before_keeps_our_handler);
