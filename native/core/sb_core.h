@@ -37,8 +37,14 @@ void sb_core_capture(sb_event *event);
 /* Consumer side (one thread). Moves up to `max` events into `out` and numbers them
  * in delivery order; when the ring is drained, also emits one FOLDED event for every
  * slot with folded deliveries that no later event carried, so nothing is ever lost.
- * Returns the number of events written. */
+ * A folded last gasp keeps its ticket (the event carrying it has a non-zero `ticket`); a
+ * last gasp published behind an entry whose producer has not published yet is taken
+ * out of order. Returns the number of events written. */
 uint32_t sb_core_drain(sb_event *out, uint32_t max);
+
+/* How many events the consumer has drained so far. Async-signal-safe: a waiting last gasp
+ * reads it to tell a dispatcher that moves from one that is stuck. */
+uint64_t sb_core_drained(void);
 
 /* A consistent-enough snapshot for reporting (each counter read atomically). */
 void sb_core_stats(int slot, sb_slot_stats *out);

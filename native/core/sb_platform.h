@@ -69,7 +69,9 @@ int sb_platform_chain(const sb_event *event);
  *   SB_SYNC_OFF: asynchronous delivery (the default)
  *   SB_SYNC_ALWAYS: every delivery is a last gasp (ABRT)
  *   SB_SYNC_IF_PREVIOUS_ENDS: only when the saved action is a SIG_DFL that ends the
- *     process (Chain.PREVIOUS: "run my Java code, then die the way you would have") */
+ *     process (Chain.PREVIOUS: "run my Java code, then die the way you would have")
+ * The mode is kept per signal whether it is installed or not: set it before installing, so
+ * that the very first delivery is already a last gasp when it must be. */
 #define SB_SYNC_OFF 0
 #define SB_SYNC_ALWAYS 1
 #define SB_SYNC_IF_PREVIOUS_ENDS 2

@@ -68,17 +68,47 @@ bool sb_ring_push(sb_ring *ring, const sb_event *event)
 
 bool sb_ring_pop(sb_ring *ring, sb_event *out)
 {
-    uint64_t position = ring->head;
-    sb_ring_slot *slot = &ring->slots[position & ring->mask];
-    uint64_t turn = atomic_load_explicit(&slot->turn, memory_order_acquire);
-    if (turn != position + 1) {
-        return false;
+    for (;;) {
+        uint64_t position = ring->head;
+        sb_ring_slot *slot = &ring->slots[position & ring->mask];
+        uint64_t turn = atomic_load_explicit(&slot->turn, memory_order_acquire);
+        if (turn != position + 1) {
+            return false;
+        }
+        bool taken_ahead = (slot->event.flags & SB_RING_TAKEN_AHEAD) != 0;
+        if (!taken_ahead) {
+            *out = slot->event;
+        }
+        /* Hand the slot to the producer of the next lap. */
+        atomic_store_explicit(&slot->turn, position + ring->mask + 1, memory_order_release);
+        ring->head = position + 1;
+        if (!taken_ahead) {
+            return true;
+        }
     }
-    *out = slot->event;
-    /* Hand the slot to the producer of the next lap. */
-    atomic_store_explicit(&slot->turn, position + ring->mask + 1, memory_order_release);
-    ring->head = position + 1;
-    return true;
+}
+
+bool sb_ring_pop_ahead(sb_ring *ring, uint16_t flags, sb_event *out)
+{
+    uint64_t head = ring->head;
+    uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
+    /* Only positions of this lap: beyond head + capacity nothing can be claimed yet. */
+    for (uint64_t position = head + 1; position < tail && position - head <= ring->mask; position++) {
+        sb_ring_slot *slot = &ring->slots[position & ring->mask];
+        if (atomic_load_explicit(&slot->turn, memory_order_acquire) != position + 1) {
+            continue; /* claimed, not published yet */
+        }
+        /* Published: its producer is done with it until the slot's turn moves on, which only
+         * the consumer does, so the consumer may mark it. */
+        uint16_t f = slot->event.flags;
+        if ((f & SB_RING_TAKEN_AHEAD) || (f & flags) != flags) {
+            continue;
+        }
+        *out = slot->event;
+        slot->event.flags = (uint16_t)(f | SB_RING_TAKEN_AHEAD);
+        return true;
+    }
+    return false;
 }
 
 uint32_t sb_ring_capacity(const sb_ring *ring)

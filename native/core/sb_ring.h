@@ -54,8 +54,20 @@ void sb_ring_destroy(sb_ring *ring);
 /* Async-signal-safe and lock-free. false when the ring is full (nothing is written). */
 bool sb_ring_push(sb_ring *ring, const sb_event *event);
 
-/* Consumer only (one thread). false when the next slot is empty or not yet published. */
+/* Consumer only (one thread). false when the next slot is empty or not yet published. Skips
+ * the entries sb_ring_pop_ahead took already. */
 bool sb_ring_pop(sb_ring *ring, sb_event *out);
+
+/* Consumer only. When the next slot is claimed but not published (its producer was interrupted
+ * between claim and publish: possibly by a last gasp on the same thread, which now waits for
+ * the consumer and would wait in vain behind it), takes the first published entry further on
+ * whose flags include all of `flags`, and marks it so that sb_ring_pop skips it later. false
+ * when there is none. Producers are untouched: a marked slot is freed when the consumer passes
+ * it in order, as any other. */
+bool sb_ring_pop_ahead(sb_ring *ring, uint16_t flags, sb_event *out);
+
+/* The event flag bit the ring keeps for itself (never in an event that leaves it). */
+#define SB_RING_TAKEN_AHEAD 0x8000u
 
 uint32_t sb_ring_capacity(const sb_ring *ring);
 

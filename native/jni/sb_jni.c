@@ -86,6 +86,7 @@ static void to_longs(const sb_event *e, jlong *out)
     out[9] = (jlong)e->coalesced;
     out[10] = e->tid;
     out[11] = (jlong)e->ticket;
+    out[12] = e->overrun;
 }
 
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIEnv *env,

@@ -4,15 +4,35 @@
  */
 #define _GNU_SOURCE
 #include <jni.h>
+#include <errno.h>
+#include <sys/ucontext.h> /* ucontext_t; <ucontext.h> is the deprecated routines on macOS */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortOnNativeThreads(JNIEnv *env,
                                                                                       jclass cls,
                                                                                       jstring name,
                                                                                       jint count);
 JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortHere(JNIEnv *env, jclass cls);
+JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_doubleFreeOnNativeThread(JNIEnv *env,
+                                                                                          jclass cls);
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeChain_installContextReader(JNIEnv *env,
+                                                                                     jclass cls,
+                                                                                     jint signo);
+JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeChain_report(JNIEnv *env, jclass cls,
+                                                                        jlongArray out);
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeTimers_expireWhileBlocked(JNIEnv *env,
+                                                                                    jclass cls,
+                                                                                    jint signo,
+                                                                                    jint value,
+                                                                                    jint periods);
 
 static char thread_name[16];
 
@@ -79,4 +99,122 @@ JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_abortHere(JNIEn
     (void)env;
     (void)cls;
     abort();
+}
+
+/* A double free that glibc detects while it holds the arena lock (a chunk too big for tcache and
+ * fastbins goes through _int_free under av->mutex): "double free or corruption (!prev)", then
+ * abort() with the lock held, as a buggy native library does it. With MALLOC_ARENA_MAX=1 every
+ * thread shares that arena, so every malloc elsewhere now blocks. */
+static void *double_free(void *arg)
+{
+    (void)arg;
+#if defined(__linux__)
+    pthread_setname_np(pthread_self(), "sb-double-free");
+#endif
+    char *chunk = malloc(4096);
+    char *guard = malloc(4096); /* keeps the chunk from merging into the top */
+    if (chunk == NULL || guard == NULL) {
+        abort();
+    }
+    chunk[0] = guard[0] = 1;
+    char *volatile again = chunk; /* the bug is deliberate: keep the compiler from seeing it */
+    free(chunk);
+    free(again); /* aborts inside free */
+    return guard;
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeCrash_doubleFreeOnNativeThread(JNIEnv *env,
+                                                                                          jclass cls)
+{
+    (void)env;
+    (void)cls;
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, double_free, NULL) == 0) {
+        pthread_join(thread, NULL); /* never returns: the process ends by SIGABRT */
+    }
+}
+
+/* A POSIX timer aimed at the calling thread (SIGEV_THREAD_ID), firing every millisecond while
+ * this thread blocks its signal for `periods` ms: when unblocked, one signal arrives here with
+ * si_overrun counting the other expirations. 0, or an errno value. */
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeTimers_expireWhileBlocked(JNIEnv *env,
+                                                                                    jclass cls,
+                                                                                    jint signo,
+                                                                                    jint value,
+                                                                                    jint periods)
+{
+    (void)env;
+    (void)cls;
+#if defined(__linux__)
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, signo);
+    struct sigevent how;
+    memset(&how, 0, sizeof how);
+    how.sigev_notify = SIGEV_THREAD_ID;
+    how.sigev_signo = signo;
+    how.sigev_value.sival_int = value;
+    how._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+    timer_t timer;
+    pthread_sigmask(SIG_BLOCK, &only, NULL);
+    if (timer_create(CLOCK_MONOTONIC, &how, &timer) != 0) {
+        int err = errno;
+        pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+        return err;
+    }
+    struct itimerspec every_ms = {{0, 1000000}, {0, 1000000}};
+    timer_settime(timer, 0, &every_ms, NULL);
+    struct timespec wait = {periods / 1000, (long)(periods % 1000) * 1000000};
+    nanosleep(&wait, NULL);
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL); /* the pending one is delivered here */
+    pthread_sigmask(SIG_BLOCK, &only, NULL);
+    timer_delete(timer); /* drops a later expiry still pending */
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+    return 0;
+#else
+    (void)signo;
+    (void)value;
+    (void)periods;
+    return ENOSYS;
+#endif
+}
+
+/* An SA_SIGINFO handler that, as Go's and crash reporters do, reads the ucontext it is given
+ * (a NULL one crashes the process here), and records where and with what it ran. */
+static volatile long reader_calls, reader_had_context, reader_tid, reader_pid, reader_value;
+
+static void context_reader(int signo, siginfo_t *info, void *context)
+{
+    (void)signo;
+    volatile int masked = sigismember(&((ucontext_t *)context)->uc_sigmask, signo);
+    (void)masked;
+    reader_had_context = context != NULL;
+#if defined(__linux__)
+    reader_tid = (long)syscall(SYS_gettid);
+#endif
+    reader_pid = info->si_pid;
+    reader_value = info->si_value.sival_int;
+    reader_calls++;
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_testsupport_NativeChain_installContextReader(JNIEnv *env,
+                                                                                     jclass cls,
+                                                                                     jint signo)
+{
+    (void)env;
+    (void)cls;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = context_reader;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signo, &action, NULL) == 0 ? 0 : errno;
+}
+
+JNIEXPORT void JNICALL Java_io_sigbridge_testsupport_NativeChain_report(JNIEnv *env, jclass cls,
+                                                                        jlongArray out)
+{
+    (void)cls;
+    jlong values[5] = {reader_calls, reader_had_context, reader_tid, reader_pid, reader_value};
+    (*env)->SetLongArrayRegion(env, out, 0, 5, values);
 }

@@ -111,9 +111,82 @@ static void folded_deliveries_surface_without_a_later_event(void)
     CHECK_EQ(stats.invocations, stats.delivered + stats.coalesced);
 }
 
+static sb_event sync_event(int32_t slot, uint64_t ticket)
+{
+    sb_event e;
+    memset(&e, 0, sizeof e);
+    e.signo = slot;
+    e.flags = SB_EVENT_SYNC;
+    e.ticket = ticket;
+    return e;
+}
+
+static void fill_ring_with(int32_t slot)
+{
+    for (uint32_t i = 0; i < sb_core_ring_capacity(); i++) {
+        sb_event e;
+        memset(&e, 0, sizeof e);
+        e.signo = slot;
+        sb_core_capture(&e);
+    }
+}
+
+/* A last gasp that finds the ring full is folded: the event that comes to stand for it must
+ * carry its ticket, or its thread waits the whole grace although the handlers ran. */
+static void a_folded_last_gasp_keeps_its_ticket(void)
+{
+    fill_ring_with(21);
+    sb_event gasp = sync_event(30, 7);
+    sb_core_capture(&gasp); /* folded */
+    sb_event older = sync_event(30, 5);
+    sb_core_capture(&older); /* folded too: the highest ticket stands for both */
+    sb_event out[64];
+    uint32_t n, seen = 0;
+    uint64_t ticket = 0;
+    while ((n = sb_core_drain(out, 64)) > 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            if (out[i].signo == 30) {
+                seen++;
+                CHECK(out[i].flags & SB_EVENT_FOLDED);
+                CHECK(out[i].flags & SB_EVENT_SYNC);
+                CHECK_EQ(1, out[i].coalesced);
+                ticket = out[i].ticket;
+            }
+        }
+    }
+    CHECK_EQ(1, seen);
+    CHECK_EQ(7, ticket);
+
+    /* Folded, then carried by the next event of the slot (here not a last gasp itself). */
+    fill_ring_with(21);
+    sb_event again = sync_event(30, 9);
+    sb_core_capture(&again);
+    CHECK_EQ(1, sb_core_drain(out, 1)); /* room for one */
+    sb_event plain;
+    memset(&plain, 0, sizeof plain);
+    plain.signo = 30;
+    sb_core_capture(&plain);
+    seen = 0;
+    while ((n = sb_core_drain(out, 64)) > 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            if (out[i].signo == 30) {
+                seen++;
+                CHECK(!(out[i].flags & SB_EVENT_FOLDED));
+                CHECK_EQ(1, out[i].coalesced);
+                CHECK_EQ(9, out[i].ticket);
+            }
+        }
+    }
+    CHECK_EQ(1, seen);
+    sb_slot_stats stats;
+    sb_core_stats(30, &stats);
+    CHECK_EQ(stats.invocations, stats.delivered + stats.coalesced);
+}
+
 int main(void)
 {
     RUN(accounting_holds_under_overload);
     RUN(folded_deliveries_surface_without_a_later_event);
+    RUN(a_folded_last_gasp_keeps_its_ticket);
     return 0;
 }

@@ -76,6 +76,43 @@ static void refuses_when_full_and_recovers(void)
     sb_ring_destroy(&ring);
 }
 
+/* A producer claimed a position and was interrupted before publishing it, and a last gasp on
+ * its thread published behind it and waits for the consumer: the consumer takes that one out
+ * of order, and everything else in order once the interrupted producer resumes. */
+static void a_last_gasp_is_taken_past_an_unpublished_entry(void)
+{
+    sb_ring ring;
+    CHECK_EQ(0, sb_ring_init(&ring, 8));
+    uint64_t stuck = atomic_fetch_add(&ring.tail, 1); /* claimed, not published */
+    sb_event before = event_with(1, 10), gasp = event_with(2, 20), after = event_with(1, 30);
+    gasp.flags = SB_EVENT_SYNC;
+    CHECK(sb_ring_push(&ring, &before));
+    CHECK(sb_ring_push(&ring, &gasp));
+    CHECK(sb_ring_push(&ring, &after));
+    sb_event out;
+    CHECK(!sb_ring_pop(&ring, &out)); /* in order, the consumer waits for the stuck entry */
+    CHECK(sb_ring_pop_ahead(&ring, SB_EVENT_SYNC, &out));
+    CHECK_EQ(20, out.value);
+    CHECK_EQ(SB_EVENT_SYNC, out.flags); /* the ring's mark never leaves it */
+    CHECK(!sb_ring_pop_ahead(&ring, SB_EVENT_SYNC, &out)); /* once only */
+
+    sb_event late = event_with(1, 0); /* the interrupted producer resumes */
+    ring.slots[stuck & ring.mask].event = late;
+    atomic_store(&ring.slots[stuck & ring.mask].turn, stuck + 1);
+    int32_t expected[] = {0, 10, 30};
+    for (int i = 0; i < 3; i++) {
+        CHECK(sb_ring_pop(&ring, &out));
+        CHECK_EQ(expected[i], out.value);
+    }
+    CHECK(!sb_ring_pop(&ring, &out));
+    for (int i = 0; i < 8; i++) { /* every slot, the one taken ahead too, is free again */
+        sb_event e = event_with(1, i);
+        CHECK(sb_ring_push(&ring, &e));
+    }
+    CHECK(!sb_ring_push(&ring, &before));
+    sb_ring_destroy(&ring);
+}
+
 /* --- several producer threads against one consumer ----------------------------------- */
 
 #define PRODUCERS 4
@@ -90,6 +127,7 @@ static void *produce(void *arg)
     int32_t id = (int32_t)(intptr_t)arg;
     for (int32_t i = 0; i < PER_PRODUCER; i++) {
         sb_event e = event_with(id, i);
+        e.flags = i % 8 == 0 ? SB_EVENT_SYNC : 0; /* some the consumer may take out of order */
         if (!sb_ring_push(&shared_ring, &e)) {
             atomic_fetch_add(&refused[id], 1);
         }
@@ -110,6 +148,8 @@ static void many_producers_lose_nothing(void)
     for (int i = 0; i <= PRODUCERS; i++) {
         last[i] = -1;
     }
+    static unsigned char seen[PRODUCERS + 1][PER_PRODUCER];
+    long ahead = 0;
     for (;;) {
         int done = atomic_load(&producers_done) == PRODUCERS;
         sb_event out;
@@ -117,15 +157,28 @@ static void many_producers_lose_nothing(void)
         while (sb_ring_pop(&shared_ring, &out)) {
             any = 1;
             CHECK(out.signo >= 1 && out.signo <= PRODUCERS);
-            /* Each producer's entries come out in the order it pushed them, none twice. */
+            CHECK_EQ(0, seen[out.signo][out.value]); /* none twice */
+            seen[out.signo][out.value] = 1;
+            /* Each producer's entries come out in the order it pushed them, but for those the
+             * consumer took ahead of it (they are marked seen already). */
             CHECK(out.value > last[out.signo]);
             last[out.signo] = out.value;
             popped[out.signo]++;
+        }
+        /* Stuck at an entry being written: take a last gasp past it, as sb_core_drain does. */
+        while (sb_ring_pop_ahead(&shared_ring, SB_EVENT_SYNC, &out)) {
+            any = 1;
+            CHECK(out.flags == SB_EVENT_SYNC);
+            CHECK_EQ(0, seen[out.signo][out.value]);
+            seen[out.signo][out.value] = 1;
+            popped[out.signo]++;
+            ahead++;
         }
         if (done && !any) {
             break;
         }
     }
+    printf("  %ld entries taken ahead of an unpublished one\n", ahead);
     for (int i = 0; i < PRODUCERS; i++) {
         CHECK_EQ(0, pthread_join(threads[i], NULL));
     }
@@ -208,6 +261,7 @@ int main(void)
     RUN(capacity_is_a_power_of_two);
     RUN(wraps_around_in_order);
     RUN(refuses_when_full_and_recovers);
+    RUN(a_last_gasp_is_taken_past_an_unpublished_entry);
     RUN(many_producers_lose_nothing);
     RUN(nested_producers_stay_consistent);
     return 0;

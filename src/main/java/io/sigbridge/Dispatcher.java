@@ -47,6 +47,17 @@ final class Dispatcher {
 
     private final Object installLock = new Object();
     private final Map<Integer, CopyOnWriteArrayList<Entry>> entries = new ConcurrentHashMap<>();
+    /**
+     * What the dispatcher reads: the registrations of each slot as an array, the whole table
+     * replaced (never changed) under {@link #installLock}, so that dispatching takes no lock, no
+     * iterator, no boxed key, and no VarHandle (an AtomicReferenceArray links one on its first
+     * get, through malloc).
+     */
+    private volatile Entry[][] bySlot = new Entry[SLOTS][];
+    private static final int SLOTS = 128; // SB_MAX_SLOTS
+    private static final Entry[] NONE = new Entry[0];
+    /** How often a last gasp waiting for executors wakes: the native side sees it as progress. */
+    private static final long LAST_GASP_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private final Thread thread;
     private static final boolean WINDOWS = Platform.current() == Platform.WINDOWS;
     private volatile Duration lastGaspGrace;
@@ -140,11 +151,17 @@ final class Dispatcher {
      * that ends the process; the native side decides that, knowing the saved action.
      */
     private void updateSynchronousMode(Signal signal, List<Entry> list) {
+        updateSynchronousMode(signal, list, null);
+    }
+
+    /** The mode for {@code list} plus {@code joining} (null: none), set before it takes effect. */
+    private void updateSynchronousMode(Signal signal, List<Entry> list, Entry joining) {
         int mode = NativeSignals.SYNC_OFF;
-        if (!list.isEmpty()) {
+        if (!list.isEmpty() || joining != null) {
             if (signal.name().equals("ABRT")) {
                 mode = NativeSignals.SYNC_ALWAYS;
-            } else if (list.stream().anyMatch(Entry::isActiveWithChain)) {
+            } else if ((joining != null && joining.isActiveWithChain())
+                    || list.stream().anyMatch(Entry::isActiveWithChain)) {
                 mode = NativeSignals.SYNC_IF_PREVIOUS_ENDS;
             }
         }
@@ -185,6 +202,15 @@ final class Dispatcher {
         private final Chain chain;
         private volatile boolean active = true;
 
+        // The executor hand-off: at most one task of this registration in flight; events that
+        // arrive meanwhile fold into one queued event (its coalesced() grows), as the native
+        // ring folds, so a slow handler under a flood costs one queued event, not one task each.
+        private final Runnable runQueued = this::runQueued;
+        private SignalEvent queued; // guarded by this
+        private CompletableFuture<Void> queuedDone; // completes once queued's handler ran; for last gasps
+        private boolean inFlight;
+        private boolean rejectionReported;
+
         Entry(Signal signal, ConsoleEvent consoleEvent, int slot, SignalHandler handler,
                 Executor executor, Chain chain) {
             this.signal = signal;
@@ -193,6 +219,84 @@ final class Dispatcher {
             this.handler = handler;
             this.executor = executor;
             this.chain = chain;
+        }
+
+        /**
+         * Queues {@code event} for the executor, folding it into the event already queued, and
+         * hands a task over unless one is in flight. With {@code wait} (a last gasp) returns what
+         * completes once the handler ran for it (or for the event it folded into), else null.
+         */
+        CompletableFuture<Void> handOver(SignalEvent event, boolean wait) {
+            CompletableFuture<Void> done;
+            boolean submit;
+            synchronized (this) {
+                queued = queued == null ? event : queued.withCoalesced(1 + event.coalesced());
+                if (wait && queuedDone == null) {
+                    queuedDone = new CompletableFuture<>();
+                }
+                done = queuedDone;
+                submit = !inFlight;
+                inFlight = true;
+            }
+            if (submit) {
+                submit();
+            }
+            return wait ? done : null;
+        }
+
+        private void submit() {
+            try {
+                executor.execute(runQueued);
+            } catch (RejectedExecutionException e) {
+                CompletableFuture<Void> done;
+                SignalEvent waiting;
+                boolean report;
+                synchronized (this) {
+                    inFlight = false; // the next event hands it over again, folded into it
+                    done = queuedDone;
+                    queuedDone = null;
+                    waiting = queued;
+                    report = !rejectionReported;
+                    rejectionReported = true;
+                }
+                if (done != null) {
+                    done.complete(null); // nothing runs it now: a last gasp must not wait for it
+                }
+                if (report) {
+                    LOG.log(Level.ERROR, "the executor of " + this + " rejected its event " + waiting
+                            + "; it stays queued, later events fold into it, and the next one hands"
+                            + " it over again", e);
+                }
+            }
+        }
+
+        private void runQueued() {
+            SignalEvent event;
+            CompletableFuture<Void> done;
+            synchronized (this) {
+                event = queued;
+                done = queuedDone;
+                queued = null;
+                queuedDone = null;
+                rejectionReported = false;
+            }
+            try {
+                if (event != null) {
+                    invoke(this, event);
+                }
+            } finally {
+                if (done != null) {
+                    done.complete(null);
+                }
+                boolean more;
+                synchronized (this) {
+                    more = queued != null;
+                    inFlight = more;
+                }
+                if (more) {
+                    submit();
+                }
+            }
         }
 
         /** Chain.PREVIOUS, unless a {@link Shutdown} owns the signal: its exit is what follows. */
@@ -248,22 +352,39 @@ final class Dispatcher {
     private Entry add(Entry entry) {
         CopyOnWriteArrayList<Entry> list =
                 entries.computeIfAbsent(entry.slot, n -> new CopyOnWriteArrayList<>());
+        if (entry.consoleEvent == null) {
+            // Before the install: an abort() right after it must already be a last gasp.
+            updateSynchronousMode(entry.signal, list, entry);
+        }
         if (list.isEmpty()) {
             int rc = NativeSignals.install(entry.slot);
             if (rc != 0) {
+                if (entry.consoleEvent == null) {
+                    updateSynchronousMode(entry.signal, list);
+                }
                 throw Errors.fromCode("cannot install a handler for "
                         + (entry.consoleEvent != null ? entry.consoleEvent : entry.signal), rc);
             }
         }
         list.add(entry);
         LiveRegistrations.opened(entry);
-        if (entry.consoleEvent == null) {
-            updateSynchronousMode(entry.signal, list);
-        }
+        publish(entry.slot, list);
         if (WINDOWS) {
             WindowsConsole.updateModes(entries);
         }
         return entry;
+    }
+
+    /** Under installLock: the dispatcher sees {@code list} for {@code slot} from now on. */
+    private void publish(int slot, List<Entry> list) {
+        Entry[][] table = bySlot.clone();
+        table[slot] = list.toArray(NONE);
+        bySlot = table;
+    }
+
+    private Entry[] registrationsOf(int slot) {
+        Entry[][] table = bySlot;
+        return slot > 0 && slot < SLOTS ? table[slot] : null;
     }
 
     private void unregister(Entry entry) {
@@ -275,6 +396,7 @@ final class Dispatcher {
             LiveRegistrations.closed(entry);
             List<Entry> list = entries.get(entry.slot);
             list.remove(entry);
+            publish(entry.slot, list);
             if (entry.consoleEvent == null) {
                 updateSynchronousMode(entry.signal, list);
             }
@@ -298,6 +420,7 @@ final class Dispatcher {
     }
 
     private void run() {
+        warmUp();
         long[] buffer = new long[64 * EVENT_LONGS];
         for (;;) {
             int n;
@@ -337,33 +460,50 @@ final class Dispatcher {
             dispatchConsole(b, at);
             return;
         }
+        deliver(registrationsOf((int) b[at + NativeSignals.FIELD_SIGNO]), b, at);
+    }
+
+    /**
+     * The path from a record to the handlers. A last gasp depends on it while another thread,
+     * parked in its signal handler, may hold glibc's heap lock (abort() from inside malloc) or
+     * keep a safepoint from completing, so it allocates nothing but the event (and, only for a
+     * last gasp handed to executors, what waiting for them takes), takes no lock and, once
+     * {@link #warmUp()} ran, loads and links nothing.
+     */
+    private void deliver(Entry[] list, long[] b, int at) {
         int signo = (int) b[at + NativeSignals.FIELD_SIGNO];
         int flags = (int) b[at + NativeSignals.FIELD_FLAGS];
         boolean lastGasp = (flags & NativeSignals.FLAG_SYNC) != 0;
-        List<Entry> list = entries.get(signo);
         try {
-            if (list == null || list.isEmpty()) {
+            if (list == null || list.length == 0) {
                 return; // the last registration closed while this event was in flight
             }
-            SignalEvent event = toEvent(list.get(0).signal, b, at);
+            SignalEvent event = toEvent(list[0].signal, b, at);
             boolean chain = false;
-            List<CompletableFuture<Void>> handedOver = new ArrayList<>();
+            CompletableFuture<?>[] handedOver = null;
+            int waiting = 0;
             for (Entry entry : list) {
                 if (!entry.active) {
                     continue;
                 }
                 chain |= entry.isActiveWithChain();
                 if (entry.executor == null) {
-                    invoke(entry, event);
+                    invokeHere(entry, event);
                 } else {
-                    handedOver.add(handOver(entry, event));
+                    CompletableFuture<Void> done = entry.handOver(event, lastGasp);
+                    if (done != null) {
+                        if (handedOver == null) {
+                            handedOver = new CompletableFuture<?>[list.length];
+                        }
+                        handedOver[waiting++] = done;
+                    }
                 }
             }
             if (lastGasp) {
                 // The receiving thread waits in its handler; it ends the process as the previous
                 // action would have once told, so no chain from here. Executor handlers get the
                 // same grace as the native wait.
-                awaitAll(handedOver);
+                awaitLastGasp(handedOver, waiting);
             } else if (chain) {
                 int rc = NativeSignals.chain(signo, event.code(),
                         (int) event.senderPid().orElse(0), event.senderUid().orElse(0),
@@ -374,12 +514,38 @@ final class Dispatcher {
                 }
             }
         } finally {
-            if (lastGasp) {
-                NativeSignals.complete(signo, b[at + NativeSignals.FIELD_TICKET]);
+            long ticket = b[at + NativeSignals.FIELD_TICKET];
+            if (ticket != 0) { // also a last gasp folded into this event: its thread waits too
+                NativeSignals.complete(signo, ticket);
             }
         }
     }
 
+    /**
+     * Runs {@link #deliver} once, before the first real event, through registrations nobody can
+     * reach (one on this thread, one on a direct executor) and a last-gasp record of slot 0 with
+     * ticket 0, which no signal produces and which completes nothing: every class, call site and
+     * native method that path needs is then loaded and linked, none of it is left to a moment
+     * when a thread holding the heap lock waits for it.
+     */
+    private void warmUp() {
+        try {
+            SignalHandler nothing = e -> { };
+            Executor direct = Runnable::run;
+            Entry[] list = {new Entry(Signal.INT, null, 0, nothing, null, Chain.CONSUME),
+                    new Entry(Signal.INT, null, 0, nothing, direct, Chain.CONSUME)};
+            long[] record = new long[EVENT_LONGS];
+            record[NativeSignals.FIELD_FLAGS] = NativeSignals.FLAG_SYNC;
+            deliver(list, record, 0);
+            record[NativeSignals.FIELD_FLAGS] = 0;
+            deliver(list, record, 0);
+            NativeSignals.complete(0, 0); // links the native method; slot 0 is no signal
+            registrationsOf(0);
+            Thread.interrupted();
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "sigbridge dispatcher: warming up the dispatch path failed", t);
+        }
+    }
     /**
      * A Windows console event: the registrations of the event itself, then those of its signal.
      * When the console routine waits (SYNC: CTRL_CLOSE/LOGOFF/SHUTDOWN, or Chain.PREVIOUS), it
@@ -397,7 +563,7 @@ final class Dispatcher {
                 return;
             }
             SignalEvent event = toEvent(console.signal(), b, at).withConsoleEvent(console);
-            List<CompletableFuture<Void>> handedOver = new ArrayList<>();
+            List<CompletableFuture<?>> handedOver = new ArrayList<>();
             for (int key : new int[] {slot, console.signal().number()}) {
                 List<Entry> list = entries.get(key);
                 if (list == null) {
@@ -410,14 +576,17 @@ final class Dispatcher {
                     ran = true;
                     chain |= entry.isActiveWithChain();
                     if (entry.executor == null) {
-                        invoke(entry, event);
+                        invokeHere(entry, event);
                     } else {
-                        handedOver.add(handOver(entry, event));
+                        CompletableFuture<Void> done = entry.handOver(event, sync);
+                        if (done != null) {
+                            handedOver.add(done);
+                        }
                     }
                 }
             }
             if (sync) {
-                awaitAll(handedOver);
+                awaitLastGasp(handedOver.toArray(new CompletableFuture<?>[0]), handedOver.size());
             }
         } finally {
             if (sync) {
@@ -426,28 +595,43 @@ final class Dispatcher {
         }
     }
 
-    private static CompletableFuture<Void> handOver(Entry entry, SignalEvent event) {
-        try {
-            return CompletableFuture.runAsync(() -> invoke(entry, event), entry.executor);
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.ERROR, "the executor of a " + entry.signal
-                    + " handler rejected its event " + event, e);
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Waits, at most the grace, for the executor handlers of a last gasp. In slices: every
+     * wake-up is dispatcher CPU time, which the native last gasp reads as progress (it stops
+     * waiting for a dispatcher that does not run at all). An interrupt, a handler's own
+     * included, does not cut it short: the dispatcher is not interruptible.
+     */
+    private void awaitLastGasp(CompletableFuture<?>[] handedOver, int count) {
+        long deadline = System.nanoTime() + lastGaspGrace.toNanos();
+        for (int i = 0; i < count; i++) {
+            for (;;) {
+                Thread.interrupted();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(Level.WARNING, "last-gasp handlers on executors did not finish within {0}",
+                            lastGaspGrace);
+                    return;
+                }
+                try {
+                    handedOver[i].get(Math.min(left, LAST_GASP_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                    break;
+                } catch (TimeoutException | InterruptedException e) {
+                    // next slice
+                } catch (ExecutionException e) {
+                    break; // cannot happen: invoke catches everything
+                }
+            }
         }
+        Thread.interrupted();
     }
 
-    private void awaitAll(List<CompletableFuture<Void>> futures) {
-        if (futures.isEmpty()) {
-            return;
-        }
-        try {
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
-                    .get(lastGaspGrace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.log(Level.WARNING, "last-gasp handlers on executors did not finish within {0}", lastGaspGrace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * A handler on the dispatcher thread: the interrupt status one handler leaves behind is not
+     * the next one's (its sleep or wait would throw at once).
+     */
+    private static void invokeHere(Entry entry, SignalEvent event) {
+        Thread.interrupted();
+        invoke(entry, event);
     }
 
     private static void invoke(Entry entry, SignalEvent event) {
@@ -475,6 +659,7 @@ final class Dispatcher {
                 b[at + NativeSignals.FIELD_COALESCED],
                 (flags & NativeSignals.FLAG_FOLDED) != 0,
                 b[at + NativeSignals.FIELD_TID],
-                (int) b[at + NativeSignals.FIELD_SOURCE]);
+                (int) b[at + NativeSignals.FIELD_SOURCE],
+                (flags & NativeSignals.FLAG_HAS_OVERRUN) != 0 ? (int) b[at + NativeSignals.FIELD_OVERRUN] : -1);
     }
 }

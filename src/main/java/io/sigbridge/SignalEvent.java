@@ -46,6 +46,8 @@ public final class SignalEvent {
         END_SESSION
     }
 
+    private static final Origin[] ORIGINS = Origin.values(); // values() copies: not per event
+
     private final Signal signal;
     private final long sequence;
     private final long nanoTime;
@@ -60,27 +62,33 @@ public final class SignalEvent {
     private final long nativeThreadId;
     private final ConsoleEvent consoleEvent;
     private final Origin origin;
+    private final int timerOverrun; // -1: not a timer's signal
 
     SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
             boolean folded, long nativeThreadId) {
         this(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid, hasValue, value,
-                coalesced, folded, nativeThreadId, null, Origin.SIGNAL);
+                coalesced, folded, nativeThreadId, null, Origin.SIGNAL, -1);
     }
 
-    /** {@code source}: the native record's (sb_event.h, sb_windows.h). */
+    /**
+     * {@code source}: the native record's (sb_event.h, sb_windows.h); {@code timerOverrun}: a
+     * POSIX timer's si_overrun, or -1 for a signal that is not a timer's.
+     */
     SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
-            boolean folded, long nativeThreadId, int source) {
+            boolean folded, long nativeThreadId, int source, int timerOverrun) {
         this(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid, hasValue, value,
-                coalesced, folded, nativeThreadId, null, originOf(source));
+                coalesced, folded, nativeThreadId, null, originOf(source), timerOverrun);
     }
 
     private SignalEvent(Signal signal, long sequence, long nanoTime, int code, boolean hasSender,
             long senderPid, int senderUid, boolean hasValue, int value, long coalesced,
-            boolean folded, long nativeThreadId, ConsoleEvent consoleEvent, Origin origin) {
+            boolean folded, long nativeThreadId, ConsoleEvent consoleEvent, Origin origin,
+            int timerOverrun) {
         this.consoleEvent = consoleEvent;
         this.origin = origin;
+        this.timerOverrun = timerOverrun;
         this.signal = signal;
         this.sequence = sequence;
         this.nanoTime = nanoTime;
@@ -96,20 +104,19 @@ public final class SignalEvent {
     }
 
     private static Origin originOf(int source) {
-        Origin[] all = Origin.values();
-        return source >= 0 && source < all.length ? all[source] : Origin.SIGNAL;
+        return source >= 0 && source < ORIGINS.length ? ORIGINS[source] : Origin.SIGNAL;
     }
 
     SignalEvent withCoalesced(long moreCoalesced) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
                 hasValue, value, coalesced + moreCoalesced, folded, nativeThreadId, consoleEvent,
-                origin);
+                origin, timerOverrun);
     }
 
     /** The same delivery, as the Windows console event it came from. */
     SignalEvent withConsoleEvent(ConsoleEvent console) {
         return new SignalEvent(signal, sequence, nanoTime, code, hasSender, senderPid, senderUid,
-                hasValue, value, coalesced, folded, nativeThreadId, console, origin);
+                hasValue, value, coalesced, folded, nativeThreadId, console, origin, timerOverrun);
     }
 
     /** {@return the signal that was delivered} */
@@ -136,7 +143,8 @@ public final class SignalEvent {
     /**
      * The sender's process id, when a process sent it ({@code kill}, {@code sigqueue},
      * {@code raise}); for CHLD, the child's. Empty for signals the kernel generated (a terminal's
-     * Ctrl-C, SIGPIPE from a write) and for folded events.
+     * Ctrl-C, SIGPIPE from a write), for a POSIX timer's expiry ({@code SI_TIMER}: see
+     * {@link #timerOverrun()}) and {@code SI_SIGIO}, and for folded events.
      *
      * @return the sender's pid, or empty
      */
@@ -162,6 +170,19 @@ public final class SignalEvent {
     /** {@return the integer sent with {@code sigqueue} ({@link Signals#send(long, Signal, int)}), or empty} */
     public OptionalInt value() {
         return hasValue ? OptionalInt.of(value) : OptionalInt.empty();
+    }
+
+    /**
+     * Linux: for the expiry of a POSIX timer ({@code timer_create} with {@code SIGEV_SIGNAL};
+     * {@link #code()} is {@code SI_TIMER}, -2), how many further expirations happened while this
+     * one was still pending: the kernel queues one signal per timer and counts the rest here
+     * ({@code si_overrun}, {@code timer_getoverrun}). The timer's {@code sigev_value} is in
+     * {@link #value()}. Empty for every other signal, on other platforms, and for folded events.
+     *
+     * @return the overrun count, or empty
+     */
+    public OptionalInt timerOverrun() {
+        return timerOverrun >= 0 ? OptionalInt.of(timerOverrun) : OptionalInt.empty();
     }
 
     /** {@return how many further deliveries of this signal were folded into this event (0 normally)} */
@@ -224,6 +245,9 @@ public final class SignalEvent {
         b.append(" code=").append(code);
         if (hasValue) {
             b.append(" value=").append(value);
+        }
+        if (timerOverrun >= 0) {
+            b.append(" overrun=").append(timerOverrun);
         }
         if (coalesced > 0) {
             b.append(" coalesced=").append(coalesced);

@@ -91,7 +91,12 @@ public final class Signals {
 
     /**
      * Runs {@code handler} on {@code executor} for every delivery of {@code signal}. The
-     * dispatcher hands each event over and goes on; a rejected event is logged.
+     * dispatcher hands each event over and goes on. At most one task of this registration is
+     * with the executor at a time: events that arrive while it is queued or running fold into
+     * one queued event, whose {@link SignalEvent#coalesced()} counts them, so a slow handler
+     * under a flood costs one queued event, not one task per delivery (and its calls never
+     * overlap). An executor that rejects the task is logged once; the event stays queued and
+     * the next delivery hands it over again.
      *
      * @param signal the signal to handle
      * @param handler what to run for each event

@@ -3,12 +3,16 @@ package io.sigbridge.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,9 +38,10 @@ import io.sigbridge.NativeLibraryException;
  * (see {@link NativeAccess}).
  *
  * <p>On Windows a loaded DLL cannot be deleted, not even at exit (deleteOnExit runs while it is
- * still mapped), so each JVM leaves its copy behind; the next JVM that extracts removes the
- * copies of JVMs that have ended (a DLL still loaded by a running JVM refuses deletion and
- * stays).
+ * still mapped), so each JVM leaves its copy behind; the next JVM of the same user that extracts
+ * removes the copies of JVMs that have ended (a DLL still loaded by a running JVM refuses deletion
+ * and stays), never following a link or junction and never entering a directory someone else
+ * owns.
  */
 public final class NativeLibrary {
     public static final String PATH_PROPERTY = "sigbridge.library.path";
@@ -178,9 +183,6 @@ public final class NativeLibrary {
 
     private static Path privateDirectory() throws IOException {
         if (extractionDirectory == null) {
-            if (Platform.current() == Platform.WINDOWS) {
-                removeStaleWindowsCopies();
-            }
             if (isPosixFileSystem()) {
                 extractionDirectory = Files.createTempDirectory("sigbridge-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -188,35 +190,68 @@ public final class NativeLibrary {
                 extractionDirectory = Files.createTempDirectory("sigbridge-");
             }
             extractionDirectory.toFile().deleteOnExit();
+            if (Platform.current() == Platform.WINDOWS) {
+                removeStaleCopies(extractionDirectory.getParent(), ownerOf(extractionDirectory),
+                        System.currentTimeMillis() - 60_000, extractionDirectory);
+            }
         }
         return extractionDirectory;
     }
 
+    private static UserPrincipal ownerOf(Path path) {
+        try {
+            return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // then nothing is ours to remove
+        }
+    }
+
     /**
-     * Deletes {@code sigbridge-*} directories in the temp dir whose DLL no process holds. Those
-     * younger than a minute are left alone: another JVM may be between extracting and loading.
+     * Deletes the {@code sigbridge-*} directories in {@code temp} that a JVM of {@code owner}
+     * left behind (on Windows a loaded DLL cannot be deleted, so each JVM leaves its copy) and
+     * whose files no running JVM holds. Those modified after {@code youngerThan} are left alone:
+     * another JVM may be between extracting and loading.
+     *
+     * <p>The temporary directory may be shared (a service's {@code C:\Windows\Temp}): anyone
+     * can create a {@code sigbridge-x} there, and a junction (a reparse point that passes for a
+     * directory even without following links) would make this JVM, perhaps SYSTEM, delete the
+     * files of a directory of the creator's choice. So only a real directory, no link and no
+     * reparse point, owned by {@code owner} (this JVM's own new directory tells who that is),
+     * is entered, and only regular files in it are deleted.
      */
-    private static void removeStaleWindowsCopies() {
-        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-        long youngest = System.currentTimeMillis() - 60_000;
-        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, "sigbridge-*")) {
+    static void removeStaleCopies(Path temp, UserPrincipal owner, long youngerThan, Path keep) {
+        if (owner == null) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, "sigbridge-*")) {
             for (Path dir : dirs) {
-                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        || Files.getLastModifiedTime(dir).toMillis() > youngest) {
-                    continue;
-                }
-                try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                    for (Path f : files) {
-                        Files.deleteIfExists(f); // fails while a running JVM has it loaded
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(dir,
+                            BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (dir.equals(keep) || !attributes.isDirectory() || attributes.isSymbolicLink()
+                            || attributes.isOther() || attributes.lastModifiedTime().toMillis() > youngerThan
+                            || !owner.equals(Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS))) {
+                        continue;
                     }
-                    Files.deleteIfExists(dir);
-                } catch (IOException e) {
+                    removeRegularFilesAndDirectory(dir);
+                } catch (IOException | UnsupportedOperationException e) {
                     // in use by a running JVM, or not ours to delete: leave it
                 }
             }
         } catch (IOException | RuntimeException e) {
             // best effort only
         }
+    }
+
+    private static void removeRegularFilesAndDirectory(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(f); // fails while a running JVM has it loaded
+                }
+            }
+        }
+        Files.deleteIfExists(dir); // fails unless it is empty now
     }
 
     private static boolean isPosixFileSystem() {

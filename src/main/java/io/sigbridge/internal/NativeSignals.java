@@ -7,7 +7,7 @@ package io.sigbridge.internal;
  */
 public final class NativeSignals {
     /** Longs per event in {@link #awaitEvents(long[])}'s buffer. */
-    public static final int EVENT_LONGS = 12;
+    public static final int EVENT_LONGS = 13;
 
     public static final int FIELD_SIGNO = 0;
     public static final int FIELD_CODE = 1;
@@ -21,11 +21,13 @@ public final class NativeSignals {
     public static final int FIELD_COALESCED = 9;
     public static final int FIELD_TID = 10;
     public static final int FIELD_TICKET = 11;
+    public static final int FIELD_OVERRUN = 12;
 
     public static final int FLAG_HAS_SENDER = 0x1;
     public static final int FLAG_HAS_VALUE = 0x2;
     public static final int FLAG_FOLDED = 0x4;
     public static final int FLAG_SYNC = 0x8;
+    public static final int FLAG_HAS_OVERRUN = 0x10;
 
     public static final int SYNC_OFF = 0;
     public static final int SYNC_ALWAYS = 1;

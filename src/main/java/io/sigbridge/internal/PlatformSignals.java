@@ -62,20 +62,62 @@ public final class PlatformSignals {
         return new int[] {info[0], info[1], info[2]};
     }
 
-    /** The signal HotSpot suspends and resumes threads with: SIGUSR2 unless _JAVA_SR_SIGNUM moves it. */
+    /**
+     * The signal HotSpot suspends and resumes threads with (SR_signum): SIGUSR2 unless
+     * {@code _JAVA_SR_SIGNUM} moves it. -1 on Windows, which has none.
+     */
     public static int suspendResumeSignal() {
-        String moved = System.getenv("_JAVA_SR_SIGNUM");
-        if (moved != null) {
-            try {
-                int n = Integer.parseInt(moved.trim());
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // HotSpot ignores a malformed value too
+        return suspendResumeSignal(System.getenv("_JAVA_SR_SIGNUM"));
+    }
+
+    /**
+     * What HotSpot makes of a {@code _JAVA_SR_SIGNUM} setting (signals_posix.cpp, SR_initialize):
+     * {@code strtol(s, 0, 10)} assigned to an int, taken only when it lies in
+     * {@code max(SIGSEGV, SIGBUS) < n < NSIG}; otherwise HotSpot warns and keeps SIGUSR2.
+     */
+    static int suspendResumeSignal(String setting) {
+        int usr2 = STANDARD.getOrDefault("USR2", -1);
+        if (setting == null || usr2 < 0) {
+            return usr2;
+        }
+        int n = (int) strtol(setting); // C's long-to-int conversion keeps the low 32 bits
+        int above = Math.max(STANDARD.get("SEGV"), STANDARD.get("BUS"));
+        return n > above && n < hotSpotNsig() ? n : usr2;
+    }
+
+    /** NSIG as HotSpot was compiled with it: glibc's 65 on Linux, 32 on macOS. */
+    private static int hotSpotNsig() {
+        return Platform.current() == Platform.MACOS ? 32 : 65;
+    }
+
+    /**
+     * C's {@code strtol(s, NULL, 10)}: leading white space, an optional sign, then as many digits
+     * as there are; 0 when there are none; LONG_MIN or LONG_MAX on overflow.
+     */
+    static long strtol(String s) {
+        int i = 0;
+        while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        long value = 0;
+        boolean overflow = false;
+        for (; i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9'; i++) {
+            int digit = s.charAt(i) - '0';
+            if (value > (Long.MAX_VALUE - digit) / 10) {
+                overflow = true;
+            } else {
+                value = value * 10 + digit;
             }
         }
-        return STANDARD.getOrDefault("USR2", -1);
+        if (overflow) {
+            return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return negative ? -value : value;
     }
 
     /**

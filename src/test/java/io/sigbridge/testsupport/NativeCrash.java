@@ -13,4 +13,10 @@ public final class NativeCrash {
 
     /** abort() on the calling thread. */
     public static native void abortHere();
+
+    /**
+     * A native thread frees a chunk twice; glibc detects it while holding its heap lock and
+     * calls abort() with the lock held. Never returns.
+     */
+    public static native void doubleFreeOnNativeThread();
 }
