@@ -4,7 +4,7 @@
  *
  * The handler keeps the async-signal-safety rules: it saves and restores errno,
  * touches only the lock-free ring and atomic counters (sb_core_capture) and
- * makes one non-blocking write (sb_wakeup_signal). No malloc, no locks, no
+ * wakes the dispatcher (sb_wakeup_signal: atomics, a futex wake). No malloc, no locks, no
  * stdio, no JNI. Everything else in this file runs on ordinary threads, with
  * install/uninstall serialised by one mutex.
  */
@@ -355,6 +355,11 @@ void sb_platform_wake(void)
     sb_wakeup_signal();
 }
 
+void sb_platform_stop_waiting(void)
+{
+    sb_wakeup_stop();
+}
+
 /* The default action of a signal, for chaining to a saved SIG_DFL. */
 enum default_action { ACTION_IGNORE, ACTION_END, ACTION_STOP };
 
@@ -497,7 +502,9 @@ void sb_platform_complete(int signo, uint64_t ticket)
  */
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
-    if (!on_consumer_thread()) {
+    /* Once the dispatcher stopped (the JVM is ending) no Java handler will run: die at once,
+     * as without sigbridge, rather than after the grace with the JVM's exit status. */
+    if (!on_consumer_thread() && !sb_wakeup_stopped()) {
         int64_t deadline = sb_clock_nanos() + (int64_t)atomic_load(&sync_grace_millis) * 1000000;
         while (atomic_load_explicit(&sync_completed[signo], memory_order_acquire) < ticket &&
                sb_clock_nanos() < deadline) {

@@ -59,6 +59,7 @@ final class Dispatcher {
             WindowsConsole.configure();
         }
         setLastGaspGrace(configuredGrace());
+        leaveTheNativeWaitWhenTheJvmEnds();
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
@@ -269,6 +270,38 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The first JDK with virtual threads (a preview in 19). From there on a JVMTI environment
+     * created while the JVM runs makes HotSpot report every virtual-thread mount and unmount to
+     * JVMTI (JvmtiExport::get_jvmti_interface), a cost for the whole life of the application; so
+     * there sigbridge asks for VMDeath only once a shutdown began, from a shutdown hook. The
+     * hooks all return before HotSpot posts VMDeath, so the dispatcher serves them all.
+     */
+    private static final int FIRST_FEATURE_WITH_VIRTUAL_THREADS = 19;
+
+    /** See docs/ARCHITECTURE.md, "When the JVM ends". */
+    private static void leaveTheNativeWaitWhenTheJvmEnds() {
+        if (Runtime.version().feature() < FIRST_FEATURE_WITH_VIRTUAL_THREADS) {
+            watchVmDeath();
+            return;
+        }
+        try {
+            Runtime.getRuntime().addShutdownHook(
+                    new Thread(Dispatcher::watchVmDeath, THREAD_NAME + "-exit"));
+        } catch (IllegalStateException shutdownInProgress) {
+            watchVmDeath();
+        }
+    }
+
+    private static void watchVmDeath() {
+        int rc = NativeSignals.watchVmDeath();
+        if (rc != 0) {
+            LOG.log(Level.DEBUG, "no JVMTI VMDeath here ({0} {1}): when the JVM ends, its exit"
+                    + " waits up to 300 ms for the dispatcher, which sleeps in native code",
+                    rc < 0 ? "JNI error" : "jvmtiError", rc);
+        }
+    }
+
     private void run() {
         long[] buffer = new long[64 * EVENT_LONGS];
         for (;;) {
@@ -286,12 +319,19 @@ final class Dispatcher {
                 pause();
                 continue;
             }
+            boolean last = (n & NativeSignals.AWAIT_STOPPED) != 0;
+            n &= ~NativeSignals.AWAIT_STOPPED;
             for (int i = 0; i < n; i++) {
                 try {
                     dispatch(buffer, i * EVENT_LONGS);
                 } catch (Throwable t) {
                     LOG.log(Level.ERROR, "sigbridge dispatcher: an event could not be dispatched", t);
                 }
+            }
+            if (last) {
+                // The JVM is ending (VMDeath): no more native waits, no more I/O, nothing the exit
+                // would wait for. Later deliveries are captured and counted, never dispatched.
+                return;
             }
         }
     }
