@@ -58,13 +58,18 @@ final class WindowsTestSupport {
 
     /** The command line of a child Windows JVM running {@link WindowsChild} in {@code mode}. */
     static List<String> childCommand(String mode, Path output, String... more) {
+        return childCommand(WindowsChild.class, mode, output, more);
+    }
+
+    /** The command line of a child Windows JVM running {@code main} with a mode and a file. */
+    static List<String> childCommand(Class<?> main, String mode, Path output, String... more) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java.exe").toString());
         cmd.add("-Xcheck:jni");
         cmd.add("-cp");
         cmd.add(System.getProperty("sigbridge.test.classes") + File.pathSeparator
                 + System.getProperty("sigbridge.test.testClasses"));
-        cmd.add(WindowsChild.class.getName());
+        cmd.add(main.getName());
         cmd.add(mode);
         cmd.add(output.toString());
         for (String m : more) {
@@ -75,7 +80,13 @@ final class WindowsTestSupport {
 
     /** Runs a child JVM to its end; returns its exit code. Its stdout/stderr go to {@code log}. */
     static int runChild(String mode, Path output, Path log) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(mode, output));
+        return runChild(WindowsChild.class, mode, output, log);
+    }
+
+    /** Like {@link #runChild(String, Path, Path)} with another main class. */
+    static int runChild(Class<?> main, String mode, Path output, Path log)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(childCommand(main, mode, output));
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();

@@ -2,8 +2,10 @@ package io.sigbridge.internal.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +17,12 @@ import io.sigbridge.SignalStats;
 import io.sigbridge.Signals;
 
 /**
- * The bench's burst: another process ({@code sigbridge-helper burst}) sigqueues a real-time
- * signal COUNT times with the values 0..COUNT-1, as fast as the kernel takes them, and this
- * process accounts for every one: events delivered to the Java handler, deliveries coalesced
- * into them when the native ring was full, values out of order, duplicated or missing, and
- * whether each event names the helper as its sender.
+ * The bench's burst and flood: other processes ({@code sigbridge-helper burst}, one for a burst,
+ * several at once for a flood) sigqueue a real-time signal COUNT times in all with the values
+ * 0..COUNT-1, as fast as the kernel takes them, and this process accounts for every one: events
+ * delivered to the Java handler, deliveries coalesced into them when the native ring was full,
+ * values out of order, duplicated or missing, and whether each event names a helper as its
+ * sender.
  */
 final class Burst {
     /** After the helper ended, how long the counts may stand still before we report what came. */
@@ -98,11 +101,12 @@ final class Burst {
             return events + coalesced;
         }
 
-        synchronized Report report(HelperProcess.BurstOutcome sender, SignalStats before,
+        synchronized Report report(List<HelperProcess.BurstOutcome> sent, SignalStats before,
                 SignalStats after, boolean settled) {
-            return new Report(sender, count, events, coalesced, folded, withValue,
+            long fromSenders = sent.stream().mapToLong(o -> senders.getOrDefault(o.pid, 0L)).sum();
+            return new Report(sent, count, events, coalesced, folded, withValue,
                     count - seen.cardinality(), duplicates, outOfRange, outOfOrder, largestStepBack,
-                    senders.getOrDefault(sender.pid, 0L),
+                    fromSenders,
                     lastCapture - firstCapture, lastHandled - firstCapture,
                     after.invocations() - before.invocations(),
                     after.delivered() - before.delivered(),
@@ -112,7 +116,7 @@ final class Burst {
 
     /** What one burst came to. */
     static final class Report {
-        final HelperProcess.BurstOutcome sender;
+        final List<HelperProcess.BurstOutcome> senders;
         final int requested;
         final long events;
         final long coalesced;
@@ -130,13 +134,14 @@ final class Burst {
         final long nativeDelivered;
         final long nativeCoalesced;
         final boolean settled;
+        final int ringCapacity = Bench.ringCapacity();
 
-        Report(HelperProcess.BurstOutcome sender, int requested, long events, long coalesced,
+        Report(List<HelperProcess.BurstOutcome> senders, int requested, long events, long coalesced,
                 long folded, long withValue, long missing, long duplicates, long outOfRange,
                 long outOfOrder, long largestStepBack, long fromSender, long captureSpanNanos,
                 long handledSpanNanos, long nativeInvocations, long nativeDelivered, long nativeCoalesced,
                 boolean settled) {
-            this.sender = sender;
+            this.senders = senders;
             this.requested = requested;
             this.events = events;
             this.coalesced = coalesced;
@@ -156,13 +161,19 @@ final class Burst {
             this.settled = settled;
         }
 
-        void print(Signal signal, PrintStream out) {
-            out.printf(Locale.ROOT, "burst: %d x SIG%s(%d) sigqueue'd with values 0..%d by"
-                    + " sigbridge-helper pid %d%n", requested, signal.name(), signal.number(),
-                    requested - 1, sender.pid);
-            out.printf(Locale.ROOT, "  sent          %d  (EAGAIN retries %d, %s ms, %s signals/s"
-                    + " sender side)%n", sender.sent, sender.retries, millis(sender.nanos),
-                    rate(sender.sent, sender.nanos));
+        /** {@code what}: "burst" or "flood", the first word of the report. */
+        void print(String what, Signal signal, PrintStream out) {
+            out.printf(Locale.ROOT, "%s: %d x SIG%s(%d) sigqueue'd with values 0..%d; ring of %d"
+                    + " entries%n", what, requested, signal.name(), signal.number(), requested - 1,
+                    ringCapacity);
+            long sent = senders.stream().mapToLong(o -> o.sent).sum();
+            long retries = senders.stream().mapToLong(o -> o.retries).sum();
+            long nanos = senders.stream().mapToLong(o -> o.nanos).max().orElse(0);
+            String pids = senders.stream().map(o -> Long.toString(o.pid))
+                    .collect(java.util.stream.Collectors.joining(","));
+            out.printf(Locale.ROOT, "  sent          %d  by %d sender%s, pid %s (EAGAIN retries %d,"
+                    + " %s ms, %s signals/s sender side)%n", sent, senders.size(),
+                    senders.size() == 1 ? "" : "s", pids, retries, millis(nanos), rate(sent, nanos));
             out.printf(Locale.ROOT, "  delivered     %d events  coalesced %d  (folded events %d);"
                     + " native stats: invocations %d = delivered %d + coalesced %d%n", events,
                     coalesced, folded, nativeInvocations, nativeDelivered, nativeCoalesced);
@@ -170,15 +181,15 @@ final class Burst {
                     + "  duplicates %d  missing %d  out-of-range %d  (%d events carried a value;"
                     + " coalesced deliveries carry none)%n", outOfOrder, largestStepBack,
                     duplicates, missing, outOfRange, withValue);
-            out.printf(Locale.ROOT, "  sender pid    %d of %d events name the helper (%d)%n",
-                    fromSender, events - folded, sender.pid);
+            out.printf(Locale.ROOT, "  sender pid    %d of %d events name a helper%n",
+                    fromSender, events - folded);
             out.printf(Locale.ROOT, "  received      %s signals/s receive side (%d deliveries"
                     + " captured over %s ms; last Java handler %s ms after the first capture)%n",
                     rate(events + coalesced, captureSpanNanos), events + coalesced,
                     millis(captureSpanNanos), millis(handledSpanNanos));
             if (!settled) {
                 out.printf(Locale.ROOT, "  INCOMPLETE    %d of %d deliveries arrived before the"
-                        + " wait gave up%n", events + coalesced, sender.sent);
+                        + " wait gave up%n", events + coalesced, sent);
             }
         }
 
@@ -196,18 +207,31 @@ final class Burst {
         }
     }
 
-    /** Runs one burst of {@code count} sigqueues of {@code signal} and reports it. */
-    static Report run(HelperProcess helper, Signal signal, int count)
+    /**
+     * Runs {@code count} sigqueues of {@code signal} from {@code senders} helper processes at
+     * once (values split into consecutive ranges) and reports them.
+     */
+    static Report run(HelperProcess helper, Signal signal, int count, int senders)
             throws IOException, InterruptedException {
         Receiver receiver = new Receiver(count);
         SignalStats before = Signals.stats(signal);
         Registration registration = Signals.handle(signal, receiver::accept);
         boolean settled = false;
         try {
-            HelperProcess.BurstOutcome outcome = helper.burst(ProcessHandle.current().pid(),
-                    signal.number(), count);
-            settled = awaitAccounting(receiver, signal, before, outcome.sent);
-            return receiver.report(outcome, before, Signals.stats(signal), settled);
+            long self = ProcessHandle.current().pid();
+            List<HelperProcess.Started> started = new ArrayList<>();
+            for (int i = 0; i < senders; i++) {
+                int first = (int) ((long) count * i / senders);
+                int next = (int) ((long) count * (i + 1) / senders);
+                started.add(helper.startBurst(self, signal.number(), next - first, first));
+            }
+            List<HelperProcess.BurstOutcome> outcomes = new ArrayList<>();
+            for (HelperProcess.Started s : started) {
+                outcomes.add(HelperProcess.burstOutcome(s.finish()));
+            }
+            long sent = outcomes.stream().mapToLong(o -> o.sent).sum();
+            settled = awaitAccounting(receiver, signal, before, sent);
+            return receiver.report(outcomes, before, Signals.stats(signal), settled);
         } finally {
             if (settled) {
                 registration.close();
