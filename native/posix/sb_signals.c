@@ -120,7 +120,7 @@ static void on_signal(int signo, siginfo_t *info, void *context)
      * gasp: that one re-raises the signal to end the process as soon as the handler returns
      * (abort() on the consumer, blocked there, would end in abort's fallback crash). */
     long consumer = atomic_load_explicit(&consumer_tid, memory_order_relaxed);
-    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == syscall(SYS_gettid) &&
+    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == event.tid &&
         !sync && !(atomic_load_explicit(&consumer_takes, memory_order_relaxed) & BIT(signo))) {
         sigaddset(&((ucontext_t *)context)->uc_sigmask, signo);
         atomic_fetch_or_explicit(&consumer_blocked, BIT(signo), memory_order_relaxed);

@@ -304,36 +304,43 @@ final class Dispatcher {
 
     private void run() {
         long[] buffer = new long[64 * EVENT_LONGS];
-        for (;;) {
-            int n;
+        while (serveOneBatch(buffer)) {
+            // until the JVM ends
+        }
+    }
+
+    /**
+     * One native wait and the events it brought; false once the JVM is ending. A method of its
+     * own so that the JIT compiles it after a few hundred batches: run() is entered once, and
+     * its loop would stay in the interpreter (and so would the JNI call) for a long time.
+     */
+    private boolean serveOneBatch(long[] buffer) {
+        int n;
+        try {
+            n = NativeSignals.awaitEvents(buffer);
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed", t);
+            pause();
+            return true;
+        }
+        if (n < 0) {
+            LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed: {0}",
+                    NativeSignals.errorText(-n));
+            pause();
+            return true;
+        }
+        boolean last = (n & NativeSignals.AWAIT_STOPPED) != 0;
+        n &= ~NativeSignals.AWAIT_STOPPED;
+        for (int i = 0; i < n; i++) {
             try {
-                n = NativeSignals.awaitEvents(buffer);
+                dispatch(buffer, i * EVENT_LONGS);
             } catch (Throwable t) {
-                LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed", t);
-                pause();
-                continue;
-            }
-            if (n < 0) {
-                LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed: {0}",
-                        NativeSignals.errorText(-n));
-                pause();
-                continue;
-            }
-            boolean last = (n & NativeSignals.AWAIT_STOPPED) != 0;
-            n &= ~NativeSignals.AWAIT_STOPPED;
-            for (int i = 0; i < n; i++) {
-                try {
-                    dispatch(buffer, i * EVENT_LONGS);
-                } catch (Throwable t) {
-                    LOG.log(Level.ERROR, "sigbridge dispatcher: an event could not be dispatched", t);
-                }
-            }
-            if (last) {
-                // The JVM is ending (VMDeath): no more native waits, no more I/O, nothing the exit
-                // would wait for. Later deliveries are captured and counted, never dispatched.
-                return;
+                LOG.log(Level.ERROR, "sigbridge dispatcher: an event could not be dispatched", t);
             }
         }
+        // The JVM is ending (VMDeath): no more native waits, no more I/O, nothing its exit would
+        // wait for; the thread ends. Later deliveries are captured and counted, never dispatched.
+        return !last;
     }
 
     private static void pause() {
