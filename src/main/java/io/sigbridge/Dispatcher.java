@@ -37,7 +37,7 @@ import io.sigbridge.internal.WindowsNatives;
 final class Dispatcher {
     static final String THREAD_NAME = "sigbridge-dispatch";
     static final String RING_SIZE_PROPERTY = "sigbridge.ring.size";
-    static final int DEFAULT_RING_SIZE = 4096;
+    static final int DEFAULT_RING_SIZE = 65536;
     static final String GRACE_PROPERTY = "sigbridge.lastgasp.grace";
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
 

@@ -54,6 +54,7 @@ final class Burst {
         private long firstCapture;
         private long lastCapture;
         private long lastHandled;
+        private long longestLag; // capture to this handler: how far the dispatcher fell behind
 
         Receiver(int count) {
             this.count = count;
@@ -69,6 +70,7 @@ final class Burst {
             coalesced += e.coalesced();
             lastCapture = e.nanoTime();
             lastHandled = now;
+            longestLag = Math.max(longestLag, now - e.nanoTime());
             if (e.isFolded()) {
                 folded++; // no siginfo survived: no value, no sender to check
                 return;
@@ -107,7 +109,7 @@ final class Burst {
             return new Report(sent, count, events, coalesced, folded, withValue,
                     count - seen.cardinality(), duplicates, outOfRange, outOfOrder, largestStepBack,
                     fromSenders,
-                    lastCapture - firstCapture, lastHandled - firstCapture,
+                    lastCapture - firstCapture, lastHandled - firstCapture, longestLag,
                     after.invocations() - before.invocations(),
                     after.delivered() - before.delivered(),
                     after.coalesced() - before.coalesced(), settled);
@@ -130,6 +132,7 @@ final class Burst {
         final long fromSender;
         final long captureSpanNanos;
         final long handledSpanNanos;
+        final long longestLagNanos;
         final long nativeInvocations;
         final long nativeDelivered;
         final long nativeCoalesced;
@@ -139,8 +142,8 @@ final class Burst {
         Report(List<HelperProcess.BurstOutcome> senders, int requested, long events, long coalesced,
                 long folded, long withValue, long missing, long duplicates, long outOfRange,
                 long outOfOrder, long largestStepBack, long fromSender, long captureSpanNanos,
-                long handledSpanNanos, long nativeInvocations, long nativeDelivered, long nativeCoalesced,
-                boolean settled) {
+                long handledSpanNanos, long longestLagNanos, long nativeInvocations,
+                long nativeDelivered, long nativeCoalesced, boolean settled) {
             this.senders = senders;
             this.requested = requested;
             this.events = events;
@@ -155,6 +158,7 @@ final class Burst {
             this.fromSender = fromSender;
             this.captureSpanNanos = captureSpanNanos;
             this.handledSpanNanos = handledSpanNanos;
+            this.longestLagNanos = longestLagNanos;
             this.nativeInvocations = nativeInvocations;
             this.nativeDelivered = nativeDelivered;
             this.nativeCoalesced = nativeCoalesced;
@@ -187,6 +191,10 @@ final class Burst {
                     + " captured over %s ms; last Java handler %s ms after the first capture)%n",
                     rate(events + coalesced, captureSpanNanos), events + coalesced,
                     millis(captureSpanNanos), millis(handledSpanNanos));
+            double perNano = captureSpanNanos > 0 ? (double) (events + coalesced) / captureSpanNanos : 0;
+            out.printf(Locale.ROOT, "  behind        at most %s ms from capture to handler, about %d"
+                    + " deliveries at the receive rate (the ring holds %d)%n", millis(longestLagNanos),
+                    Math.round(longestLagNanos * perNano), ringCapacity);
             if (!settled) {
                 out.printf(Locale.ROOT, "  INCOMPLETE    %d of %d deliveries arrived before the"
                         + " wait gave up%n", events + coalesced, sent);
