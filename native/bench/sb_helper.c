@@ -3,10 +3,15 @@
  *
  *   latency COUNT SIGNO         the C floor: a sigaction handler writes to a pipe and a
  *                               second thread wakes on it; prints one kill-to-wake latency
- *                               in nanoseconds per line
+ *                               in nanoseconds per line (back to back: the next kill as soon
+ *                               as the waiter has woken)
+ *   isolated COUNT SIGNO GAP_US the same floor for isolated signals: raise(3), then sleep
+ *                               GAP_US microseconds before the next, so the waiter is asleep
+ *                               each time; prints one raise-to-wake latency per line
  *   queue PID SIGNO VALUE       one sigqueue(2)
- *   burst PID SIGNO COUNT       COUNT sigqueue(2) with values 0..COUNT-1, retrying EAGAIN;
- *                               prints "sent COUNT retries R nanos T"
+ *   burst PID SIGNO COUNT [FIRST]  COUNT sigqueue(2) with values FIRST..FIRST+COUNT-1 (FIRST
+ *                               0 by default), retrying EAGAIN; prints
+ *                               "sent COUNT retries R nanos T"
  *   flood PID SIGNO MILLIS      kill(2) as fast as possible for MILLIS ms; prints "sent N"
  *
  * It links nothing of sigbridge: the floor is what plain C achieves on this machine.
@@ -70,7 +75,8 @@ static void *floor_waiter(void *arg)
     return NULL;
 }
 
-static int run_latency(long count, int signo)
+/* raise(3) (isolated) or kill(2) of this process (back to back). */
+static int run_latency(long count, int signo, long gap_micros, int isolated)
 {
     if (pipe(wake_pipe) != 0 || pipe(ack_pipe) != 0) {
         perror("pipe");
@@ -91,10 +97,14 @@ static int run_latency(long count, int signo)
         return 1;
     }
     pid_t self = getpid();
+    struct timespec gap = {gap_micros / 1000000, (gap_micros % 1000000) * 1000};
     for (long i = 0; i < count; i++) {
+        if (isolated) {
+            nanosleep(&gap, NULL);
+        }
         int64_t sent_at = now_nanos();
-        if (kill(self, signo) != 0) {
-            perror("kill");
+        if ((isolated ? raise(signo) : kill(self, signo)) != 0) {
+            perror(isolated ? "raise" : "kill");
             return 1;
         }
         char byte;
@@ -132,13 +142,13 @@ static int run_queue(pid_t pid, int signo, int value)
     return 0;
 }
 
-static int run_burst(pid_t pid, int signo, long count)
+static int run_burst(pid_t pid, int signo, long count, long first)
 {
     long retries = 0;
     int64_t start = now_nanos();
     for (long i = 0; i < count; i++) {
         union sigval sv;
-        sv.sival_int = (int)i;
+        sv.sival_int = (int)(first + i);
         while (sigqueue(pid, signo, sv) != 0) {
             if (errno != EAGAIN) {
                 perror("sigqueue");
@@ -173,15 +183,19 @@ static int run_flood(pid_t pid, int signo, long millis)
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "latency") == 0) {
-        return run_latency(parse_long(argv[2], "count"), (int)parse_long(argv[3], "signal"));
+        return run_latency(parse_long(argv[2], "count"), (int)parse_long(argv[3], "signal"), 0, 0);
+    }
+    if (argc == 5 && strcmp(argv[1], "isolated") == 0) {
+        return run_latency(parse_long(argv[2], "count"), (int)parse_long(argv[3], "signal"),
+                           parse_long(argv[4], "gap"), 1);
     }
     if (argc == 5 && strcmp(argv[1], "queue") == 0) {
         return run_queue((pid_t)parse_long(argv[2], "pid"), (int)parse_long(argv[3], "signal"),
                          (int)parse_long(argv[4], "value"));
     }
-    if (argc == 5 && strcmp(argv[1], "burst") == 0) {
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "burst") == 0) {
         return run_burst((pid_t)parse_long(argv[2], "pid"), (int)parse_long(argv[3], "signal"),
-                         parse_long(argv[4], "count"));
+                         parse_long(argv[4], "count"), argc == 6 ? parse_long(argv[5], "first") : 0);
     }
     if (argc == 5 && strcmp(argv[1], "flood") == 0) {
         return run_flood((pid_t)parse_long(argv[2], "pid"), (int)parse_long(argv[3], "signal"),
@@ -189,8 +203,9 @@ int main(int argc, char **argv)
     }
     fprintf(stderr,
             "usage: sigbridge-helper latency COUNT SIGNO\n"
+            "       sigbridge-helper isolated COUNT SIGNO GAP_US\n"
             "       sigbridge-helper queue PID SIGNO VALUE\n"
-            "       sigbridge-helper burst PID SIGNO COUNT\n"
+            "       sigbridge-helper burst PID SIGNO COUNT [FIRST]\n"
             "       sigbridge-helper flood PID SIGNO MILLIS\n");
     return 2;
 }

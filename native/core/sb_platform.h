@@ -55,6 +55,14 @@ int sb_platform_wait(void);
 /* Wakes the dispatcher from any thread, also from a signal handler. */
 void sb_platform_wake(void);
 
+/* What sb_platform_wait returns, to the thread in it and to every later call, once
+ * sb_platform_stop_waiting was called: the JVM is ending (JVMTI VMDeath) and HotSpot's exit
+ * would wait for a thread that sleeps in native code (docs/ARCHITECTURE.md, "When the JVM
+ * ends"). Last gasps no longer wait for Java from then on (POSIX). Not an error code. */
+#define SB_WAIT_STOPPED (-1)
+/* Ends the dispatcher's native waiting for good; any thread, not signal context. */
+void sb_platform_stop_waiting(void);
+
 /* Runs, outside signal context, the action that was installed before ours, for
  * the event's signal: the previous handler with a siginfo rebuilt from the
  * event, nothing for SIG_IGN, and the default action for SIG_DFL (which may end

@@ -18,12 +18,10 @@ uint32_t sb_ring_capacity_for(uint32_t requested)
 int sb_ring_init(sb_ring *ring, uint32_t capacity)
 {
     capacity = sb_ring_capacity_for(capacity);
+    /* Zeroed, and not touched here: every slot starts at turn == its index (see sb_ring.h). */
     sb_ring_slot *slots = calloc(capacity, sizeof *slots);
     if (slots == NULL) {
         return ENOMEM;
-    }
-    for (uint32_t i = 0; i < capacity; i++) {
-        atomic_init(&slots[i].turn, (uint64_t)i);
     }
     ring->slots = slots;
     ring->mask = (uint64_t)capacity - 1;
@@ -42,8 +40,9 @@ bool sb_ring_push(sb_ring *ring, const sb_event *event)
 {
     uint64_t position = atomic_load_explicit(&ring->tail, memory_order_relaxed);
     for (;;) {
-        sb_ring_slot *slot = &ring->slots[position & ring->mask];
-        uint64_t turn = atomic_load_explicit(&slot->turn, memory_order_acquire);
+        uint64_t index = position & ring->mask;
+        sb_ring_slot *slot = &ring->slots[index];
+        uint64_t turn = atomic_load_explicit(&slot->turn_less_index, memory_order_acquire) + index;
         int64_t lag = (int64_t)(turn - position);
         if (lag == 0) {
             /* The slot is free for this position: try to claim the position. On failure
@@ -54,7 +53,8 @@ bool sb_ring_push(sb_ring *ring, const sb_event *event)
                                                       memory_order_relaxed,
                                                       memory_order_relaxed)) {
                 slot->event = *event;
-                atomic_store_explicit(&slot->turn, position + 1, memory_order_release);
+                atomic_store_explicit(&slot->turn_less_index, position + 1 - index,
+                                      memory_order_release);
                 return true;
             }
         } else if (lag < 0) {
@@ -70,8 +70,9 @@ bool sb_ring_pop(sb_ring *ring, sb_event *out)
 {
     for (;;) {
         uint64_t position = ring->head;
-        sb_ring_slot *slot = &ring->slots[position & ring->mask];
-        uint64_t turn = atomic_load_explicit(&slot->turn, memory_order_acquire);
+        uint64_t index = position & ring->mask;
+        sb_ring_slot *slot = &ring->slots[index];
+        uint64_t turn = atomic_load_explicit(&slot->turn_less_index, memory_order_acquire) + index;
         if (turn != position + 1) {
             return false;
         }
@@ -80,7 +81,8 @@ bool sb_ring_pop(sb_ring *ring, sb_event *out)
             *out = slot->event;
         }
         /* Hand the slot to the producer of the next lap. */
-        atomic_store_explicit(&slot->turn, position + ring->mask + 1, memory_order_release);
+        atomic_store_explicit(&slot->turn_less_index, position + ring->mask + 1 - index,
+                              memory_order_release);
         ring->head = position + 1;
         if (!taken_ahead) {
             return true;
@@ -94,8 +96,10 @@ bool sb_ring_pop_ahead(sb_ring *ring, uint16_t flags, sb_event *out)
     uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
     /* Only positions of this lap: beyond head + capacity nothing can be claimed yet. */
     for (uint64_t position = head + 1; position < tail && position - head <= ring->mask; position++) {
-        sb_ring_slot *slot = &ring->slots[position & ring->mask];
-        if (atomic_load_explicit(&slot->turn, memory_order_acquire) != position + 1) {
+        uint64_t index = position & ring->mask;
+        sb_ring_slot *slot = &ring->slots[index];
+        if (atomic_load_explicit(&slot->turn_less_index, memory_order_acquire) + index !=
+            position + 1) {
             continue; /* claimed, not published yet */
         }
         /* Published: its producer is done with it until the slot's turn moves on, which only

@@ -30,8 +30,11 @@
 #define SB_RING_MAX_CAPACITY (1u << 20)
 
 typedef struct sb_ring_slot {
-    _Atomic(uint64_t) turn; /* == position: free for the producer of that position;
-                               == position + 1: published, readable by the consumer */
+    /* The slot's turn minus its index (turn: == position, free for the producer of that
+     * position; == position + 1, published, readable by the consumer). Relative to the index
+     * so that zeroed memory is an empty ring: the slots are never written before their first
+     * use, and a large ring costs resident memory only as far as signals ever reached. */
+    _Atomic(uint64_t) turn_less_index;
     sb_event event;
 } sb_ring_slot;
 

@@ -5,9 +5,23 @@
  * never throw: the Java side owns the typed exceptions, which keeps every JNI
  * call here trivially correct under -Xcheck:jni.
  */
+#if !defined(_WIN32)
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#endif
 #include <jni.h>
+/* jvmti.h declares one callback type with an empty parameter list. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <jvmti.h>
+#pragma GCC diagnostic pop
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <time.h>
+#endif
 
 #include "../core/sb_core.h"
 #include "../core/sb_platform.h"
@@ -89,6 +103,83 @@ static void to_longs(const sb_event *e, jlong *out)
     out[12] = e->overrun;
 }
 
+/*
+ * When the JVM ends. HotSpot's exit, at its final safepoint, waits up to 300 ms, in steps of
+ * 10 ms, for every Java thread that is in native code (VM_Exit::wait_for_threads_in_native_to_block,
+ * from VM_Exit::doit and from the VM thread's exit in Threads::destroy_vm); the dispatcher
+ * sleeps in native code. JVMTI's VMDeath comes before that wait, from before_exit(), after
+ * the last shutdown hook returned: on_vm_death ends the native wait there, for good, and
+ * waits (briefly) until the dispatcher is back in Java, so that HotSpot's first look finds
+ * no thread in native code. See docs/ARCHITECTURE.md, "When the JVM ends".
+ */
+static atomic_bool vm_dying;
+static atomic_bool dispatcher_in_native; /* inside awaitEvents */
+static atomic_bool watching_vm_death;
+
+#define LEAVE_NATIVE_BOUND_NANOS 100000000 /* 100 ms, a third of HotSpot's own bound */
+
+static void pause_briefly(void)
+{
+#if defined(_WIN32)
+    Sleep(1);
+#else
+    struct timespec pause = {0, 50000};
+    nanosleep(&pause, NULL);
+#endif
+}
+
+static void JNICALL on_vm_death(jvmtiEnv *jvmti, JNIEnv *env)
+{
+    (void)jvmti;
+    (void)env;
+    atomic_store(&vm_dying, true);
+    sb_platform_stop_waiting();
+    /* Also when System.exit runs on the dispatcher itself (a handler): it is not in here. */
+    int64_t deadline = sb_clock_nanos() + LEAVE_NATIVE_BOUND_NANOS;
+    while (atomic_load(&dispatcher_in_native) && sb_clock_nanos() < deadline) {
+        pause_briefly();
+    }
+}
+
+JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_watchVmDeath(JNIEnv *env,
+                                                                             jclass cls)
+{
+    (void)cls;
+    if (atomic_exchange(&watching_vm_death, true)) {
+        return 0;
+    }
+    JavaVM *vm = NULL;
+    jvmtiEnv *jvmti = NULL;
+    jint rc = (*env)->GetJavaVM(env, &vm);
+    if (rc == JNI_OK) {
+        /* An environment of our own, no capabilities: VMDeath needs none. */
+        rc = (*vm)->GetEnv(vm, (void **)&jvmti, JVMTI_VERSION_1_2);
+    }
+    if (rc != JNI_OK) {
+        atomic_store(&watching_vm_death, false);
+        return rc; /* JNI_EVERSION, JNI_EDETACHED, ...: negative */
+    }
+    jvmtiEventCallbacks callbacks;
+    memset(&callbacks, 0, sizeof callbacks);
+    callbacks.VMDeath = on_vm_death;
+    jvmtiError err = (*jvmti)->SetEventCallbacks(jvmti, &callbacks, (jint)sizeof callbacks);
+    if (err == JVMTI_ERROR_NONE) {
+        err = (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_VM_DEATH, NULL);
+    }
+    if (err != JVMTI_ERROR_NONE) {
+        (*jvmti)->DisposeEnvironment(jvmti);
+        atomic_store(&watching_vm_death, false);
+        return (jint)err;
+    }
+    return 0;
+}
+
+/* The last drain after the stop went without a full batch: nothing more will come. */
+static jint stopped_if_drained(uint32_t n, uint32_t max)
+{
+    return n < max ? (jint)n | io_sigbridge_internal_NativeSignals_AWAIT_STOPPED : (jint)n;
+}
+
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIEnv *env,
                                                                             jclass cls,
                                                                             jlongArray buffer)
@@ -101,15 +192,26 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIE
     uint32_t max = room < BATCH ? (uint32_t)room : BATCH;
     sb_event events[BATCH];
     uint32_t n;
+    bool stopping = false;
+    atomic_store(&dispatcher_in_native, true);
     for (;;) {
         /* Before every drain, also after a wake-up: keep the signals installed now blocked on
          * this thread, and release those no longer installed. */
         sb_platform_consumer_refresh();
-        if ((n = sb_core_drain(events, max)) > 0) {
+        n = sb_core_drain(events, max);
+        if (atomic_load(&vm_dying)) {
+            stopping = true; /* deliver what came before the end, then never wait again */
+        }
+        if (n > 0 || stopping) {
             break;
         }
         int rc = sb_platform_wait();
+        if (rc == SB_WAIT_STOPPED) {
+            stopping = true;
+            continue; /* one more drain */
+        }
         if (rc != 0) {
+            atomic_store(&dispatcher_in_native, false);
             return -rc;
         }
     }
@@ -117,8 +219,11 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_awaitEvents(JNIE
     for (uint32_t i = 0; i < n; i++) {
         to_longs(&events[i], &longs[i * EVENT_LONGS]);
     }
-    (*env)->SetLongArrayRegion(env, buffer, 0, (jsize)(n * EVENT_LONGS), longs);
-    return (jint)n;
+    if (n > 0) {
+        (*env)->SetLongArrayRegion(env, buffer, 0, (jsize)(n * EVENT_LONGS), longs);
+    }
+    atomic_store(&dispatcher_in_native, false);
+    return stopping ? stopped_if_drained(n, max) : (jint)n;
 }
 
 JNIEXPORT void JNICALL Java_io_sigbridge_internal_NativeSignals_wake(JNIEnv *env, jclass cls)

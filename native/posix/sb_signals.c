@@ -4,7 +4,7 @@
  *
  * The handler keeps the async-signal-safety rules: it saves and restores errno,
  * touches only the lock-free ring and atomic counters (sb_core_capture) and
- * makes one non-blocking write (sb_wakeup_signal). No malloc, no locks, no
+ * wakes the dispatcher (sb_wakeup_signal: atomics, a futex wake). No malloc, no locks, no
  * stdio, no JNI. Everything else in this file runs on ordinary threads, with
  * install/uninstall serialised by one mutex; a last gasp, in signal context, changes
  * the action too, under the async-signal-safe half of that lock (lock_actions below).
@@ -208,7 +208,7 @@ static void on_signal(int signo, siginfo_t *info, void *context)
      * gasp: that one re-raises the signal to end the process as soon as the handler returns
      * (abort() on the consumer, blocked there, would end in abort's fallback crash). */
     long consumer = atomic_load_explicit(&consumer_tid, memory_order_relaxed);
-    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == syscall(SYS_gettid) &&
+    if (consumer != 0 && context != NULL && MASKABLE(signo) && consumer == event.tid &&
         !sync && !(atomic_load_explicit(&consumer_takes, memory_order_relaxed) & BIT(signo))) {
         sigaddset(&((ucontext_t *)context)->uc_sigmask, signo);
         atomic_fetch_or_explicit(&consumer_blocked, BIT(signo), memory_order_relaxed);
@@ -558,6 +558,11 @@ int sb_platform_wait(void)
 void sb_platform_wake(void)
 {
     sb_wakeup_signal();
+}
+
+void sb_platform_stop_waiting(void)
+{
+    sb_wakeup_stop();
 }
 
 /* The default action of a signal, for chaining to a saved SIG_DFL. */
@@ -1008,11 +1013,13 @@ static bool a_consumer_may_complete(void)
  * Signal context. Waits for the Java handlers of this delivery (wait_for_java), then lets the
  * previous action take effect. On the dispatcher thread itself nothing can complete the
  * ticket, so it does not wait: the Java handlers of that delivery never run, and the process
- * ends as before. Nor in a forked child.
+ * ends as before. Nor in a forked child, nor once the dispatcher stopped at the JVM's end.
  */
 static void last_gasp(int signo, siginfo_t *info, void *context, uint64_t ticket)
 {
-    if (a_consumer_may_complete()) {
+    /* Once the dispatcher stopped (the JVM is ending) no Java handler will run: die at once,
+     * as without sigbridge, rather than after the grace with the JVM's exit status. */
+    if (a_consumer_may_complete() && !sb_wakeup_stopped()) {
         wait_for_java(signo, ticket);
     }
     let_previous_action_act(signo, info, context);

@@ -98,7 +98,7 @@ static void a_last_gasp_is_taken_past_an_unpublished_entry(void)
 
     sb_event late = event_with(1, 0); /* the interrupted producer resumes */
     ring.slots[stuck & ring.mask].event = late;
-    atomic_store(&ring.slots[stuck & ring.mask].turn, stuck + 1);
+    atomic_store(&ring.slots[stuck & ring.mask].turn_less_index, stuck + 1 - (stuck & ring.mask));
     int32_t expected[] = {0, 10, 30};
     for (int i = 0; i < 3; i++) {
         CHECK(sb_ring_pop(&ring, &out));

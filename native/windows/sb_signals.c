@@ -394,14 +394,33 @@ uintptr_t sb_platform_handler_address(int signo)
     return current == SIG_ERR ? 0 : (uintptr_t)current;
 }
 
+/* Set once the JVM is ending (sb_platform_stop_waiting): no more native waits. */
+static volatile LONG waiting_stopped;
+
 int sb_platform_wait(void)
 {
     if (wake_event == NULL) {
         return SB_ERROR_NOT_INITIALIZED;
     }
     InterlockedExchange(&dispatcher_thread, (LONG)GetCurrentThreadId());
+    if (InterlockedCompareExchange(&waiting_stopped, 0, 0)) {
+        return SB_WAIT_STOPPED;
+    }
     DWORD r = WaitForSingleObject(wake_event, INFINITE);
+    if (InterlockedCompareExchange(&waiting_stopped, 0, 0)) {
+        return SB_WAIT_STOPPED;
+    }
     return r == WAIT_OBJECT_0 ? 0 : (int)GetLastError();
+}
+
+/* The auto-reset event stays set until a wait takes it, so a stop between the check above and
+ * WaitForSingleObject still ends that wait at once. */
+void sb_platform_stop_waiting(void)
+{
+    InterlockedExchange(&waiting_stopped, 1);
+    if (wake_event != NULL) {
+        SetEvent(wake_event);
+    }
 }
 
 /* Windows has no signal masks: the consumer only makes itself known, for the last-gasp

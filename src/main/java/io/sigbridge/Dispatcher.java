@@ -38,7 +38,7 @@ import io.sigbridge.internal.introspect.LiveRegistrations;
 final class Dispatcher {
     static final String THREAD_NAME = "sigbridge-dispatch";
     static final String RING_SIZE_PROPERTY = "sigbridge.ring.size";
-    static final int DEFAULT_RING_SIZE = 4096;
+    static final int DEFAULT_RING_SIZE = 65536;
     static final String GRACE_PROPERTY = "sigbridge.lastgasp.grace";
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
 
@@ -71,6 +71,7 @@ final class Dispatcher {
             WindowsConsole.configure();
         }
         setLastGaspGrace(configuredGrace());
+        leaveTheNativeWaitWhenTheJvmEnds();
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
@@ -419,32 +420,78 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The first JDK with virtual threads (a preview in 19). From there on a JVMTI environment
+     * created while the JVM runs makes HotSpot report every virtual-thread mount and unmount to
+     * JVMTI (JvmtiExport::get_jvmti_interface), a cost for the whole life of the application; so
+     * there sigbridge asks for VMDeath only once a shutdown began, from a shutdown hook. The
+     * hooks all return before HotSpot posts VMDeath, so the dispatcher serves them all.
+     */
+    private static final int FIRST_FEATURE_WITH_VIRTUAL_THREADS = 19;
+
+    /** See docs/ARCHITECTURE.md, "When the JVM ends". */
+    private static void leaveTheNativeWaitWhenTheJvmEnds() {
+        if (Runtime.version().feature() < FIRST_FEATURE_WITH_VIRTUAL_THREADS) {
+            watchVmDeath();
+            return;
+        }
+        try {
+            Runtime.getRuntime().addShutdownHook(
+                    new Thread(Dispatcher::watchVmDeath, THREAD_NAME + "-exit"));
+        } catch (IllegalStateException shutdownInProgress) {
+            watchVmDeath();
+        }
+    }
+
+    private static void watchVmDeath() {
+        int rc = NativeSignals.watchVmDeath();
+        if (rc != 0) {
+            LOG.log(Level.DEBUG, "no JVMTI VMDeath here ({0} {1}): when the JVM ends, its exit"
+                    + " waits up to 300 ms for the dispatcher, which sleeps in native code",
+                    rc < 0 ? "JNI error" : "jvmtiError", rc);
+        }
+    }
+
     private void run() {
         warmUp();
         long[] buffer = new long[64 * EVENT_LONGS];
-        for (;;) {
-            int n;
+        while (serveOneBatch(buffer)) {
+            // until the JVM ends
+        }
+    }
+
+    /**
+     * One native wait and the events it brought; false once the JVM is ending. A method of its
+     * own so that the JIT compiles it after a few hundred batches: run() is entered once, and
+     * its loop would stay in the interpreter (and so would the JNI call) for a long time.
+     */
+    private boolean serveOneBatch(long[] buffer) {
+        int n;
+        try {
+            n = NativeSignals.awaitEvents(buffer);
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed", t);
+            pause();
+            return true;
+        }
+        if (n < 0) {
+            LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed: {0}",
+                    NativeSignals.errorText(-n));
+            pause();
+            return true;
+        }
+        boolean last = (n & NativeSignals.AWAIT_STOPPED) != 0;
+        n &= ~NativeSignals.AWAIT_STOPPED;
+        for (int i = 0; i < n; i++) {
             try {
-                n = NativeSignals.awaitEvents(buffer);
+                dispatch(buffer, i * EVENT_LONGS);
             } catch (Throwable t) {
-                LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed", t);
-                pause();
-                continue;
-            }
-            if (n < 0) {
-                LOG.log(Level.ERROR, "sigbridge dispatcher: waiting for signals failed: {0}",
-                        NativeSignals.errorText(-n));
-                pause();
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                try {
-                    dispatch(buffer, i * EVENT_LONGS);
-                } catch (Throwable t) {
-                    LOG.log(Level.ERROR, "sigbridge dispatcher: an event could not be dispatched", t);
-                }
+                LOG.log(Level.ERROR, "sigbridge dispatcher: an event could not be dispatched", t);
             }
         }
+        // The JVM is ending (VMDeath): no more native waits, no more I/O, nothing its exit would
+        // wait for; the thread ends. Later deliveries are captured and counted, never dispatched.
+        return !last;
     }
 
     private static void pause() {

@@ -61,10 +61,25 @@ public final class NativeSignals {
     public static native long handlerAddress(int signo);
 
     /**
+     * Set in {@link #awaitEvents}'s answer, beside the count, once the JVM is ending: these are
+     * the last events; do not call again (see {@link #watchVmDeath()}).
+     */
+    public static final int AWAIT_STOPPED = 1 << 30;
+
+    /**
      * Blocks until at least one event is available, then copies up to {@code buffer.length /
-     * EVENT_LONGS} of them; returns the count, or a negated error code.
+     * EVENT_LONGS} of them; returns the count, or a negated error code. Once the JVM is ending
+     * it no longer blocks: the count then carries {@link #AWAIT_STOPPED}.
      */
     public static native int awaitEvents(long[] buffer);
+
+    /**
+     * Asks for JVMTI's VMDeath (an environment of our own, from the JNI library, no
+     * capabilities): from then on, when the JVM ends, {@link #awaitEvents} stops waiting in
+     * native code, which HotSpot's exit would wait for up to 300 ms. Idempotent. 0, a negative
+     * JNI error (no JVMTI here), or a positive jvmtiError.
+     */
+    public static native int watchVmDeath();
 
     /** Wakes the thread in {@link #awaitEvents}, which then returns to waiting if nothing came. */
     public static native void wake();

@@ -2,8 +2,10 @@ package io.sigbridge.internal.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +17,12 @@ import io.sigbridge.SignalStats;
 import io.sigbridge.Signals;
 
 /**
- * The bench's burst: another process ({@code sigbridge-helper burst}) sigqueues a real-time
- * signal COUNT times with the values 0..COUNT-1, as fast as the kernel takes them, and this
- * process accounts for every one: events delivered to the Java handler, deliveries coalesced
- * into them when the native ring was full, values out of order, duplicated or missing, and
- * whether each event names the helper as its sender.
+ * The bench's burst and flood: other processes ({@code sigbridge-helper burst}, one for a burst,
+ * several at once for a flood) sigqueue a real-time signal COUNT times in all with the values
+ * 0..COUNT-1, as fast as the kernel takes them, and this process accounts for every one: events
+ * delivered to the Java handler, deliveries coalesced into them when the native ring was full,
+ * values out of order, duplicated or missing, and whether each event names a helper as its
+ * sender.
  */
 final class Burst {
     /** After the helper ended, how long the counts may stand still before we report what came. */
@@ -51,6 +54,7 @@ final class Burst {
         private long firstCapture;
         private long lastCapture;
         private long lastHandled;
+        private long longestLag; // capture to this handler: how far the dispatcher fell behind
 
         Receiver(int count) {
             this.count = count;
@@ -66,6 +70,7 @@ final class Burst {
             coalesced += e.coalesced();
             lastCapture = e.nanoTime();
             lastHandled = now;
+            longestLag = Math.max(longestLag, now - e.nanoTime());
             if (e.isFolded()) {
                 folded++; // no siginfo survived: no value, no sender to check
                 return;
@@ -98,12 +103,13 @@ final class Burst {
             return events + coalesced;
         }
 
-        synchronized Report report(HelperProcess.BurstOutcome sender, SignalStats before,
+        synchronized Report report(List<HelperProcess.BurstOutcome> sent, SignalStats before,
                 SignalStats after, boolean settled) {
-            return new Report(sender, count, events, coalesced, folded, withValue,
+            long fromSenders = sent.stream().mapToLong(o -> senders.getOrDefault(o.pid, 0L)).sum();
+            return new Report(sent, count, events, coalesced, folded, withValue,
                     count - seen.cardinality(), duplicates, outOfRange, outOfOrder, largestStepBack,
-                    senders.getOrDefault(sender.pid, 0L),
-                    lastCapture - firstCapture, lastHandled - firstCapture,
+                    fromSenders,
+                    lastCapture - firstCapture, lastHandled - firstCapture, longestLag,
                     after.invocations() - before.invocations(),
                     after.delivered() - before.delivered(),
                     after.coalesced() - before.coalesced(), settled);
@@ -112,7 +118,7 @@ final class Burst {
 
     /** What one burst came to. */
     static final class Report {
-        final HelperProcess.BurstOutcome sender;
+        final List<HelperProcess.BurstOutcome> senders;
         final int requested;
         final long events;
         final long coalesced;
@@ -126,17 +132,19 @@ final class Burst {
         final long fromSender;
         final long captureSpanNanos;
         final long handledSpanNanos;
+        final long longestLagNanos;
         final long nativeInvocations;
         final long nativeDelivered;
         final long nativeCoalesced;
         final boolean settled;
+        final int ringCapacity = Bench.ringCapacity();
 
-        Report(HelperProcess.BurstOutcome sender, int requested, long events, long coalesced,
+        Report(List<HelperProcess.BurstOutcome> senders, int requested, long events, long coalesced,
                 long folded, long withValue, long missing, long duplicates, long outOfRange,
                 long outOfOrder, long largestStepBack, long fromSender, long captureSpanNanos,
-                long handledSpanNanos, long nativeInvocations, long nativeDelivered, long nativeCoalesced,
-                boolean settled) {
-            this.sender = sender;
+                long handledSpanNanos, long longestLagNanos, long nativeInvocations,
+                long nativeDelivered, long nativeCoalesced, boolean settled) {
+            this.senders = senders;
             this.requested = requested;
             this.events = events;
             this.coalesced = coalesced;
@@ -150,19 +158,26 @@ final class Burst {
             this.fromSender = fromSender;
             this.captureSpanNanos = captureSpanNanos;
             this.handledSpanNanos = handledSpanNanos;
+            this.longestLagNanos = longestLagNanos;
             this.nativeInvocations = nativeInvocations;
             this.nativeDelivered = nativeDelivered;
             this.nativeCoalesced = nativeCoalesced;
             this.settled = settled;
         }
 
-        void print(Signal signal, PrintStream out) {
-            out.printf(Locale.ROOT, "burst: %d x SIG%s(%d) sigqueue'd with values 0..%d by"
-                    + " sigbridge-helper pid %d%n", requested, signal.name(), signal.number(),
-                    requested - 1, sender.pid);
-            out.printf(Locale.ROOT, "  sent          %d  (EAGAIN retries %d, %s ms, %s signals/s"
-                    + " sender side)%n", sender.sent, sender.retries, millis(sender.nanos),
-                    rate(sender.sent, sender.nanos));
+        /** {@code what}: "burst" or "flood", the first word of the report. */
+        void print(String what, Signal signal, PrintStream out) {
+            out.printf(Locale.ROOT, "%s: %d x SIG%s(%d) sigqueue'd with values 0..%d; ring of %d"
+                    + " entries%n", what, requested, signal.name(), signal.number(), requested - 1,
+                    ringCapacity);
+            long sent = senders.stream().mapToLong(o -> o.sent).sum();
+            long retries = senders.stream().mapToLong(o -> o.retries).sum();
+            long nanos = senders.stream().mapToLong(o -> o.nanos).max().orElse(0);
+            String pids = senders.stream().map(o -> Long.toString(o.pid))
+                    .collect(java.util.stream.Collectors.joining(","));
+            out.printf(Locale.ROOT, "  sent          %d  by %d sender%s, pid %s (EAGAIN retries %d,"
+                    + " %s ms, %s signals/s sender side)%n", sent, senders.size(),
+                    senders.size() == 1 ? "" : "s", pids, retries, millis(nanos), rate(sent, nanos));
             out.printf(Locale.ROOT, "  delivered     %d events  coalesced %d  (folded events %d);"
                     + " native stats: invocations %d = delivered %d + coalesced %d%n", events,
                     coalesced, folded, nativeInvocations, nativeDelivered, nativeCoalesced);
@@ -170,15 +185,19 @@ final class Burst {
                     + "  duplicates %d  missing %d  out-of-range %d  (%d events carried a value;"
                     + " coalesced deliveries carry none)%n", outOfOrder, largestStepBack,
                     duplicates, missing, outOfRange, withValue);
-            out.printf(Locale.ROOT, "  sender pid    %d of %d events name the helper (%d)%n",
-                    fromSender, events - folded, sender.pid);
+            out.printf(Locale.ROOT, "  sender pid    %d of %d events name a helper%n",
+                    fromSender, events - folded);
             out.printf(Locale.ROOT, "  received      %s signals/s receive side (%d deliveries"
                     + " captured over %s ms; last Java handler %s ms after the first capture)%n",
                     rate(events + coalesced, captureSpanNanos), events + coalesced,
                     millis(captureSpanNanos), millis(handledSpanNanos));
+            double perNano = captureSpanNanos > 0 ? (double) (events + coalesced) / captureSpanNanos : 0;
+            out.printf(Locale.ROOT, "  behind        at most %s ms from capture to handler, about %d"
+                    + " deliveries at the receive rate (the ring holds %d)%n", millis(longestLagNanos),
+                    Math.round(longestLagNanos * perNano), ringCapacity);
             if (!settled) {
                 out.printf(Locale.ROOT, "  INCOMPLETE    %d of %d deliveries arrived before the"
-                        + " wait gave up%n", events + coalesced, sender.sent);
+                        + " wait gave up%n", events + coalesced, sent);
             }
         }
 
@@ -196,18 +215,31 @@ final class Burst {
         }
     }
 
-    /** Runs one burst of {@code count} sigqueues of {@code signal} and reports it. */
-    static Report run(HelperProcess helper, Signal signal, int count)
+    /**
+     * Runs {@code count} sigqueues of {@code signal} from {@code senders} helper processes at
+     * once (values split into consecutive ranges) and reports them.
+     */
+    static Report run(HelperProcess helper, Signal signal, int count, int senders)
             throws IOException, InterruptedException {
         Receiver receiver = new Receiver(count);
         SignalStats before = Signals.stats(signal);
         Registration registration = Signals.handle(signal, receiver::accept);
         boolean settled = false;
         try {
-            HelperProcess.BurstOutcome outcome = helper.burst(ProcessHandle.current().pid(),
-                    signal.number(), count);
-            settled = awaitAccounting(receiver, signal, before, outcome.sent);
-            return receiver.report(outcome, before, Signals.stats(signal), settled);
+            long self = ProcessHandle.current().pid();
+            List<HelperProcess.Started> started = new ArrayList<>();
+            for (int i = 0; i < senders; i++) {
+                int first = (int) ((long) count * i / senders);
+                int next = (int) ((long) count * (i + 1) / senders);
+                started.add(helper.startBurst(self, signal.number(), next - first, first));
+            }
+            List<HelperProcess.BurstOutcome> outcomes = new ArrayList<>();
+            for (HelperProcess.Started s : started) {
+                outcomes.add(HelperProcess.burstOutcome(s.finish()));
+            }
+            long sent = outcomes.stream().mapToLong(o -> o.sent).sum();
+            settled = awaitAccounting(receiver, signal, before, sent);
+            return receiver.report(outcomes, before, Signals.stats(signal), settled);
         } finally {
             if (settled) {
                 registration.close();

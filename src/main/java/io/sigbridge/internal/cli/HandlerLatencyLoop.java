@@ -4,10 +4,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The kill-to-Java-handler loop, the same shape as the C floor in {@code native/bench}: take
- * the time, {@code kill()} this process, and block until the handler has taken its own time and
- * woken the sender. One signal is in flight at a time, so a standard signal never merges with
- * the next and every sample is one delivery.
+ * The signal-to-Java-handler loop, the same shape as the C floor in {@code native/bench}: take
+ * the time, send the signal ({@code kill()} of this process back to back, or {@code raise()}
+ * after a gap, so that the receiver is asleep), and block until the handler has taken its own
+ * time and woken the sender. One signal is in flight at a time, so a standard signal never
+ * merges with the next and every sample is one delivery.
  *
  * <p>The handler side ({@link #handled(long)}) may run on any thread (sigbridge's dispatcher,
  * or the thread {@code sun.misc.Signal} starts for each signal); it only writes two volatile
@@ -56,13 +57,16 @@ final class HandlerLatencyLoop {
     }
 
     /**
-     * Sends {@code warmup + count} signals, one at a time, and stores the latencies of the last
-     * {@code count} into {@code into} from index {@code from} on.
+     * Sends {@code warmup + count} signals, one at a time, each {@code gapNanos} after the
+     * previous one was handled (0: at once), and stores the latencies of the last {@code count}
+     * into {@code into} from index {@code from} on.
      */
-    void run(String contender, int warmup, Samples into, int from, int count, Sender sender) {
+    void run(String contender, int warmup, Samples into, int from, int count, long gapNanos,
+            Sender sender) {
         waiter = Thread.currentThread();
         try {
             for (int i = 0; i < warmup + count; i++) {
+                pause(gapNanos);
                 long expected = rounds + 1;
                 long sentAt = System.nanoTime();
                 sender.send();
@@ -88,6 +92,14 @@ final class HandlerLatencyLoop {
             }
         } finally {
             waiter = null;
+        }
+    }
+
+    /** Sleeps (parks) at least {@code nanos}: the handler's thread falls asleep meanwhile. */
+    private static void pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 }

@@ -35,12 +35,25 @@ final class HelperProcess {
 
     /**
      * {@code sigbridge-helper latency COUNT SIGNO}: COUNT kill-to-wake latencies of plain C in
-     * nanoseconds, in the order measured.
+     * nanoseconds, in the order measured, back to back.
      */
     long[] latency(int count, int signo) throws IOException, InterruptedException {
-        List<String> lines = run("latency", Integer.toString(count), Integer.toString(signo)).lines;
+        return latencies(count, run("latency", Integer.toString(count), Integer.toString(signo)));
+    }
+
+    /**
+     * {@code sigbridge-helper isolated COUNT SIGNO GAP_US}: COUNT raise-to-wake latencies of
+     * plain C, each signal {@code gapMicros} after the previous one was handled.
+     */
+    long[] isolated(int count, int signo, long gapMicros) throws IOException, InterruptedException {
+        return latencies(count, run("isolated", Integer.toString(count), Integer.toString(signo),
+                Long.toString(gapMicros)));
+    }
+
+    private static long[] latencies(int count, Run run) {
+        List<String> lines = run.lines;
         if (lines.size() != count) {
-            throw new IllegalStateException(FILE_NAME + " latency printed " + lines.size()
+            throw new IllegalStateException(FILE_NAME + " " + run.mode + " printed " + lines.size()
                     + " latencies instead of " + count);
         }
         long[] nanos = new long[count];
@@ -65,9 +78,21 @@ final class HelperProcess {
         }
     }
 
-    /** Runs {@code sigbridge-helper burst PID SIGNO COUNT} to its end. */
+    /**
+     * Starts {@code sigbridge-helper burst PID SIGNO COUNT FIRST} (values FIRST..FIRST+COUNT-1);
+     * {@link Started#finish()} waits for it. Several run at once in a flood.
+     */
+    Started startBurst(long pid, int signo, int count, int first) throws IOException {
+        return start("burst", Long.toString(pid), Integer.toString(signo), Integer.toString(count),
+                Integer.toString(first));
+    }
+
+    /** Runs {@code sigbridge-helper burst PID SIGNO COUNT} (values 0..COUNT-1) to its end. */
     BurstOutcome burst(long pid, int signo, int count) throws IOException, InterruptedException {
-        Run run = run("burst", Long.toString(pid), Integer.toString(signo), Integer.toString(count));
+        return burstOutcome(startBurst(pid, signo, count, 0).finish());
+    }
+
+    static BurstOutcome burstOutcome(Run run) {
         List<String> lines = run.lines;
         String[] w = lines.isEmpty() ? new String[0] : lines.get(0).trim().split("\\s+");
         if (w.length != 6 || !w[0].equals("sent") || !w[2].equals("retries") || !w[4].equals("nanos")) {
@@ -77,23 +102,61 @@ final class HelperProcess {
         return new BurstOutcome(run.pid, Long.parseLong(w[1]), Long.parseLong(w[3]), Long.parseLong(w[5]));
     }
 
-    /** A finished helper run: its pid and what it printed. */
-    private static final class Run {
+    /** A finished helper run: its mode, its pid and what it printed. */
+    static final class Run {
+        final String mode;
         final long pid;
         final List<String> lines;
 
-        Run(long pid, List<String> lines) {
+        Run(String mode, long pid, List<String> lines) {
+            this.mode = mode;
             this.pid = pid;
             this.lines = lines;
         }
     }
 
+    /** A helper that runs. Its stdout goes to a file, so no full pipe ever blocks it. */
+    final class Started {
+        private final String mode;
+        private final Process process;
+        private final Path output;
+
+        private Started(String mode, Process process, Path output) {
+            this.mode = mode;
+            this.process = process;
+            this.output = output;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Waits for the end (bounded); fails unless it exited 0. */
+        Run finish() throws IOException, InterruptedException {
+            try {
+                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor();
+                    throw new IllegalStateException(FILE_NAME + " " + mode + " did not end within "
+                            + TIMEOUT_SECONDS + " s");
+                }
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException(FILE_NAME + " " + mode + " failed with exit"
+                            + " status " + process.exitValue() + " (its message, if any, is on stderr above)");
+                }
+                return new Run(mode, process.pid(), Files.readAllLines(output, StandardCharsets.US_ASCII));
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        }
+    }
+
     /**
-     * Runs the helper to its end. Its stdout goes to a file rather than a pipe, so the wait can
-     * have a timeout without a full pipe ever blocking the helper; its stderr goes to ours: it
-     * writes there only when something failed (perror).
+     * Starts the helper. Its stdout goes to a file rather than a pipe, so the wait can have a
+     * timeout without a full pipe ever blocking the helper; its stderr goes to ours: it writes
+     * there only when something failed (perror).
      */
-    private Run run(String... args) throws IOException, InterruptedException {
+    private Started start(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
@@ -103,19 +166,15 @@ final class HelperProcess {
                     .redirectOutput(output.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-                throw new IllegalStateException(FILE_NAME + " " + args[0] + " did not end within "
-                        + TIMEOUT_SECONDS + " s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(FILE_NAME + " " + args[0] + " failed with exit"
-                        + " status " + p.exitValue() + " (its message, if any, is on stderr above)");
-            }
-            return new Run(p.pid(), Files.readAllLines(output, StandardCharsets.US_ASCII));
-        } finally {
+            return new Started(args[0], p, output);
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(output);
+            throw e;
         }
+    }
+
+    /** Runs the helper to its end. */
+    private Run run(String... args) throws IOException, InterruptedException {
+        return start(args).finish();
     }
 }

@@ -26,40 +26,61 @@ import io.sigbridge.TestProcesses;
  */
 class BenchCommandTest {
     private static final int BURST = 200;
+    private static final int FLOOD = 600;
 
     @Test
-    void benchMeasuresThreeContendersAndAccountsForTheBurst() throws Exception {
+    void benchMeasuresThreeContendersInBothCasesTheExitAndAccountsForBurstAndFlood() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(List.of("bench", "--iterations", "50", "--warmup", "20",
-                "--burst", Integer.toString(BURST)),
+                "--burst", Integer.toString(BURST), "--flood", Integer.toString(FLOOD),
+                "--senders", "3", "--exit-runs", "1"),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         System.out.println(text); // the figures, in the surefire report
         assertEquals(0, status, () -> "exit status; stderr: " + err.toString(StandardCharsets.UTF_8));
 
-        for (String contender : List.of(Bench.FLOOR, Bench.SIGBRIDGE, Bench.SUN_MISC)) {
-            String micros = "\\s+(\\d+\\.\\d\\d)";
-            Matcher row = Pattern.compile("(?m)^\\s+" + Pattern.quote(contender) + "\\s+50"
-                    + micros + micros + micros + micros + "$").matcher(text);
-            assertTrue(row.find(), contender + " has a row with n=50 and four figures:\n" + text);
-            double p50 = Double.parseDouble(row.group(1));
-            double max = Double.parseDouble(row.group(4));
-            assertTrue(p50 > 0 && p50 <= max, contender + ": 0 < p50 <= max");
+        int isolated = text.indexOf("isolated: raise(SIGUSR1)");
+        assertTrue(text.indexOf("back to back: kill(") >= 0 && isolated > 0, text);
+        for (String table : List.of(text.substring(0, isolated), text.substring(isolated))) {
+            for (String contender : List.of(Bench.FLOOR, Bench.SIGBRIDGE, Bench.SUN_MISC)) {
+                String micros = "\\s+(\\d+\\.\\d\\d)";
+                Matcher row = Pattern.compile("(?m)^\\s+" + Pattern.quote(contender) + "\\s+50"
+                        + micros + micros + micros + micros + "$").matcher(table);
+                assertTrue(row.find(), contender + " has a row with n=50 and four figures:\n" + table);
+                double p50 = Double.parseDouble(row.group(1));
+                double max = Double.parseDouble(row.group(4));
+                assertTrue(p50 > 0 && p50 <= max, contender + ": 0 < p50 <= max");
+            }
+            assertTrue(table.contains("sigbridge/floor"), "ratios are printed");
         }
-        assertTrue(text.contains("sigbridge/floor"), "ratios are printed");
+        assertTrue(text.contains("side by side, p50 / p99:"), text);
 
-        assertEquals(BURST, number(text, "sent\\s+(\\d+)"), "the helper sent them all");
-        long delivered = number(text, "delivered\\s+(\\d+) events");
-        long coalesced = number(text, "coalesced (\\d+)");
-        assertEquals(BURST, delivered + coalesced, "every sent signal is accounted for");
-        assertEquals(BURST, number(text, "invocations (\\d+) ="), "native handler ran once per signal");
-        assertEquals(0, number(text, "duplicates (\\d+)"));
-        Matcher senders = Pattern.compile("sender pid\\s+(\\d+) of (\\d+) events").matcher(text);
-        assertTrue(senders.find(), text);
-        assertEquals(senders.group(2), senders.group(1), "every event with a siginfo names the helper");
-        assertTrue(!text.contains("INCOMPLETE"), text);
+        for (String child : List.of(ExitTimes.PLAIN, ExitTimes.REGISTERED)) {
+            assertTrue(Pattern.compile("(?m)^\\s+" + Pattern.quote(child) + "\\s+\\d+\\.\\d").matcher(text).find(),
+                    "an exit time for the child with " + child + ":\n" + text);
+        }
+
+        int flood = text.indexOf("flood: ");
+        assertTrue(flood > 0, text);
+        assertAccounted(text.substring(text.indexOf("burst: "), flood), BURST, 1);
+        assertAccounted(text.substring(flood), FLOOD, 3);
+    }
+
+    private static void assertAccounted(String report, int count, int senders) {
+        assertEquals(count, number(report, "sent\\s+(\\d+)"), "the helpers sent them all: " + report);
+        assertEquals(senders, number(report, "by (\\d+) sender"), report);
+        long delivered = number(report, "delivered\\s+(\\d+) events");
+        long coalesced = number(report, "coalesced (\\d+)");
+        assertEquals(count, delivered + coalesced, "every sent signal is accounted for: " + report);
+        assertEquals(count, number(report, "invocations (\\d+) ="), "native handler ran once per signal");
+        assertEquals(0, number(report, "duplicates (\\d+)"));
+        assertEquals(0, number(report, "out-of-range (\\d+)"));
+        Matcher fromHelpers = Pattern.compile("sender pid\\s+(\\d+) of (\\d+) events").matcher(report);
+        assertTrue(fromHelpers.find(), report);
+        assertEquals(fromHelpers.group(2), fromHelpers.group(1), "every event with a siginfo names a helper");
+        assertTrue(!report.contains("INCOMPLETE"), report);
     }
 
     /**
@@ -73,7 +94,8 @@ class BenchCommandTest {
         Files.deleteIfExists(png);
         List<String> cmd = new java.util.ArrayList<>(TestProcesses.javaCommand());
         cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"), Main.class.getName(),
-                "bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--plot", png.toString()));
+                "bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--exit-runs", "0",
+                "--plot", png.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), output);

@@ -1,0 +1,80 @@
+package io.sigbridge.child;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end of a JVM that uses sigbridge (issue 15): the dispatcher serves the shutdown hooks to
+ * their end, then leaves its native wait at JVMTI VMDeath, before HotSpot's exit would wait
+ * for it. How long the exit takes is a figure of {@code sigbridge bench}, not asserted here.
+ */
+class ExitChildTest {
+    private static final int DIED_BY_TERM = 128 + 15;
+
+    @Test
+    void aTermWhileTheHooksRunAfterMainReturnedReachesItsHandler() throws Exception {
+        try (ChildJvm child = ChildJvm.of(ExitChild.class).start()) {
+            child.tell("return");
+            child.awaitLine("HOOK running");
+            long sender = child.kill("TERM");
+            Map<String, String> handled = ChildJvm.fields(child.awaitLine("TERM handled"));
+            assertEquals(Long.toString(sender), handled.get("sender"), child.describe());
+            assertEquals("sigbridge-dispatch", handled.get("thread"));
+            child.awaitLine("HOOK saw TERM");
+            assertEquals(0, child.awaitExit(), child.describe());
+        }
+    }
+
+    @Test
+    void aTermWhileTheHooksOfSystemExitRunReachesItsHandler() throws Exception {
+        try (ChildJvm child = ChildJvm.of(ExitChild.class).start()) {
+            child.tell("exit 7");
+            child.awaitLine("HOOK running");
+            child.kill("TERM");
+            child.awaitLine("TERM handled");
+            child.awaitLine("HOOK saw TERM");
+            assertEquals(7, child.awaitExit(), child.describe());
+        }
+    }
+
+    /** The case the Shutdown API builds on: a TERM starts the shutdown, a second one comes during it. */
+    @Test
+    void aSecondTermDuringTheShutdownTheFirstStartedReachesItsHandler() throws Exception {
+        try (ChildJvm child = ChildJvm.of(ExitChild.class).args("chain").start()) {
+            child.kill("TERM");
+            child.awaitLine("HOOK running terms=1");
+            child.kill("TERM");
+            child.awaitLine("HOOK saw TERM terms=2");
+            assertEquals(DIED_BY_TERM, child.awaitExit(), "the first TERM's chain: the JVM's exit\n"
+                    + child.describe());
+        }
+    }
+
+    /**
+     * Fails without the VMDeath hook-up: the dispatcher then sleeps in native code until
+     * HotSpot gives up waiting for it (300 ms) and the probe's 5 s bound reports it in native.
+     */
+    @Test
+    void theDispatcherIsOutOfNativeCodeBeforeHotSpotWaitsForSuchThreads() throws Exception {
+        try (ChildJvm child = ChildJvm.of(ExitChild.class).args("probe")
+                .jvmArgs("-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native"))
+                .start()) {
+            child.tell("return");
+            child.awaitLine("PROBE installed");
+            Map<String, String> probe = ChildJvm.fields(child.awaitLine("VMDEATH "));
+            System.out.println("VMDeath probe: " + probe);
+            assertEquals("0", probe.get("jvmtiError"), child.describe());
+            assertEquals("false", probe.get("inNative"), "the dispatcher left its native wait at"
+                    + " VMDeath\n" + child.describe());
+            assertEquals(0, child.awaitExit(), child.describe());
+            assertFalse(child.output().contains("WARNING"), "no warning about the JVMTI"
+                    + " environment or anything else\n" + child.describe());
+            assertTrue(child.stdoutLines().contains("RETURNING from main"), child.describe());
+        }
+    }
+}
