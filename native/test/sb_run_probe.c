@@ -8,7 +8,9 @@
  *       nanoseconds it was taken at, the clock Java's System.nanoTime reads on Linux; or
  *       "N value V" for one sent with sigqueue); ends with status 0 after signal N
  *   launch [--ignore N,N..] [--block N,N..] -- COMMAND [ARGS...]
- *       sets those signals to SIG_IGN / blocks them, then execs COMMAND (tini's sigconf test)
+ *       execs COMMAND as a login shell would start it, every disposition at its default and
+ *       no signal blocked (a JVM's children have QUIT blocked, and 32 and 33 ignored after
+ *       posix_spawn), but for the ones given: SIG_IGN / blocked (tini's sigconf test)
  *   supervise COMMAND [ARGS...]
  *       the plain C supervisor the benchmark compares with: COMMAND in a new group, every
  *       signal forwarded to it with sigwaitinfo, orphans reaped, its status as ours (128+n)
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,8 +93,31 @@ static void block_one(int sig)
     sigaddset(&to_block, sig);
 }
 
+/* SIG_DFL for every signal, glibc's own 32 and 33 too (its sigaction refuses them; a JVM's
+ * posix_spawn leaves them ignored in its children). */
+static void every_disposition_default(void)
+{
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) {
+            continue;
+        }
+#if defined(__linux__)
+        struct {
+            void (*handler)(int);
+            unsigned long flags;
+            void (*restorer)(void);
+            unsigned long mask;
+        } dfl = {SIG_DFL, 0, NULL, 0};
+        syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+#else
+        signal(sig, SIG_DFL);
+#endif
+    }
+}
+
 static int launch(int argc, char **argv)
 {
+    every_disposition_default();
     sigemptyset(&to_block);
     int i = 2;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -105,7 +131,7 @@ static int launch(int argc, char **argv)
         fprintf(stderr, "launch: no command\n");
         return 2;
     }
-    sigprocmask(SIG_BLOCK, &to_block, NULL);
+    sigprocmask(SIG_SETMASK, &to_block, NULL); /* exactly these: a JVM parent blocks QUIT */
     execvp(argv[i + 1], argv + i + 1);
     perror(argv[i + 1]);
     return 127;

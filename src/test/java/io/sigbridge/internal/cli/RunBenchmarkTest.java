@@ -32,7 +32,7 @@ class RunBenchmarkTest {
 
     private static Map<String, List<String>> supervisors() {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        s.put("java -jar sigbridge.jar run --", RunJar.runCommand("--"));
+        s.put("java -jar sigbridge.jar run --", RunJar.plainRunCommand("--"));
         s.put("plain C supervisor (test build)", List.of(RunJar.probe(), "supervise"));
         if (!TINI.isBlank()) {
             s.put("tini --", List.of(TINI, "--"));

@@ -249,8 +249,8 @@ class RunCommandTest {
     /** The extracted supervisor removes its copy: the JVM's deleteOnExit never runs after exec. */
     @Test
     void theExtractedSupervisorLeavesNothingBehind(@TempDir Path tmp) throws Exception {
-        List<String> cmd = RunJar.runCommand("--", "true");
-        cmd.add(1, "-Djava.io.tmpdir=" + tmp);
+        List<String> cmd = RunJar.plainRunCommand("--", "true");
+        cmd.add(1, "-Djava.io.tmpdir=" + tmp); // after "java"
         try (Supervised s = RunJar.start(new ProcessBuilder(cmd))) {
             s.assertExit(0);
         }

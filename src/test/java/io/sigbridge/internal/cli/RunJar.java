@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +54,19 @@ final class RunJar {
         return path.toAbsolutePath();
     }
 
-    /** {@code java -jar sigbridge.jar run ARGS...}, as a word list. */
+    /**
+     * {@code java -jar sigbridge.jar run ARGS...}, as a word list, started as a shell would start
+     * it (through the probe's launch: the test JVM's children have QUIT blocked and 32 and 33
+     * ignored, which run would faithfully pass on).
+     */
     static List<String> runCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(probe(), "launch", "--"));
+        cmd.addAll(plainRunCommand(args));
+        return cmd;
+    }
+
+    /** {@code java -jar sigbridge.jar run ARGS...} with whatever this JVM's children get. */
+    static List<String> plainRunCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(TestProcesses.javaExecutable(), "-jar", jar().toString(), "run"));
         cmd.addAll(Arrays.asList(args));
         return cmd;
@@ -96,32 +106,19 @@ final class RunJar {
         final List<String> out = new CopyOnWriteArrayList<>();
         final List<String> err = new CopyOnWriteArrayList<>();
         private final BlockingQueue<String> unread = new LinkedBlockingQueue<>();
-        private final List<Thread> readers = new ArrayList<>();
+        private final List<Tail> readers = new ArrayList<>();
         private final List<Long> alsoKill = new CopyOnWriteArrayList<>();
 
         Supervised(ProcessBuilder builder) throws IOException {
-            process = builder.start();
-            readers.add(reader(process.getInputStream(), out, true));
-            readers.add(reader(process.getErrorStream(), err, false));
-        }
-
-        private Thread reader(InputStream in, List<String> into, boolean queue) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null;) {
-                        line = TERMINAL_CONTROL.matcher(line).replaceAll(""); // script(1)'s pty output
-                        into.add(line);
-                        if (queue) {
-                            unread.add(line);
-                        }
-                    }
-                } catch (IOException e) {
-                    into.add("read failed: " + e);
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            return t;
+            // Files, not the JDK's pipes: when the direct child exits, ProcessImpl drains and
+            // closes its stdout, and what a leftover of the test writes later would be lost.
+            Path outFile = Files.createTempFile("sigbridge-run-test-", ".out");
+            Path errFile = Files.createTempFile("sigbridge-run-test-", ".err");
+            outFile.toFile().deleteOnExit();
+            errFile.toFile().deleteOnExit();
+            process = builder.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+            readers.add(new Tail(outFile, out, unread));
+            readers.add(new Tail(errFile, err, null));
         }
 
         long pid() {
@@ -142,6 +139,16 @@ final class RunJar {
             for (;;) {
                 String line = nextLine();
                 if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        }
+
+        /** Skips stdout lines until one matches {@code regex}; returns it. */
+        String awaitMatching(String regex) throws InterruptedException {
+            for (;;) {
+                String line = nextLine();
+                if (line.matches(regex)) {
                     return line;
                 }
             }
@@ -189,11 +196,8 @@ final class RunJar {
             if (!process.waitFor(WAIT_SECONDS * 2, TimeUnit.SECONDS)) {
                 fail("the supervisor did not end; " + this);
             }
-            // The pipes close when the last holder ends: a leftover the test keeps alive holds
-            // them longer, so wait for the rest of the output only a moment.
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            for (Thread t : readers) {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            for (Tail t : readers) {
+                t.catchUp();
             }
             return process.exitValue();
         }
@@ -205,6 +209,7 @@ final class RunJar {
         @Override
         public void close() {
             process.destroyForcibly();
+            readers.forEach(Tail::stop);
             for (long pid : alsoKill) {
                 try {
                     Signals.send(pid, Signal.named("KILL"));
@@ -217,6 +222,69 @@ final class RunJar {
         @Override
         public String toString() {
             return "stdout " + out + ", stderr " + err;
+        }
+    }
+
+    /** Reads a file as it grows, line by line, until stopped. */
+    private static final class Tail {
+        private final Path file;
+        private volatile long position;
+        private volatile boolean stopped;
+
+        Tail(Path file, List<String> into, BlockingQueue<String> queue) {
+            this.file = file;
+            Thread thread = new Thread(() -> follow(into, queue), "tail " + file.getFileName());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void follow(List<String> into, BlockingQueue<String> queue) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try (InputStream in = Files.newInputStream(file)) {
+                while (!stopped) {
+                    int n = in.read(buf);
+                    if (n <= 0) {
+                        Thread.sleep(2);
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] != '\n') {
+                            line.write(buf[i]);
+                            continue;
+                        }
+                        // script(1)'s pty output loses its \r and escape sequences here
+                        String text = TERMINAL_CONTROL.matcher(line.toString(StandardCharsets.UTF_8)).replaceAll("");
+                        line.reset();
+                        into.add(text);
+                        if (queue != null) {
+                            queue.add(text);
+                        }
+                    }
+                    position += n;
+                }
+            } catch (IOException | InterruptedException e) {
+                into.add("read failed: " + e);
+            }
+        }
+
+        /** Waits (a moment at most) until everything written so far is read. */
+        void catchUp() throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < until) {
+                try {
+                    if (position >= Files.size(file)) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+                Thread.sleep(2);
+            }
+        }
+
+        void stop() {
+            stopped = true;
         }
     }
 
@@ -286,7 +354,7 @@ final class RunJar {
         Map<String, Long> sets = new java.util.TreeMap<>();
         for (String line : statusLines) {
             int colon = line.indexOf(':');
-            if (line.startsWith("Sig") && colon > 0) {
+            if ((line.startsWith("Sig") || line.startsWith("ShdPnd")) && colon > 0 && !line.startsWith("SigQ")) {
                 sets.put(line.substring(0, colon), Long.parseUnsignedLong(line.substring(colon + 1).trim(), 16));
             }
         }
