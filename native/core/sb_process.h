@@ -19,7 +19,8 @@ int sb_process_become_subreaper(void);
 /* Reaps pid if it has exited (waitpid WNOHANG): 1 reaped, 0 still running, or a negated error. */
 int sb_process_reap(int64_t pid);
 
-/* Replaces this process image: execve(path, argv, envp). Returns only on failure, with errno. */
+/* Replaces this process image: execve(path, argv, envp), every signal blocked across it (POSIX).
+ * Returns only on failure, with errno (the mask as before). */
 int sb_process_exec(const char *path, char *const argv[], char *const envp[]);
 
 #endif

@@ -8,6 +8,7 @@
 #if !defined(_WIN32)
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 #endif
+#include <errno.h>
 #include <jni.h>
 /* jvmti.h declares one callback type with an empty parameter list. */
 #pragma GCC diagnostic push
@@ -370,36 +371,29 @@ JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_reap(JNIEnv *env
     return sb_process_reap(pid);
 }
 
-/* Copies a Java String[] into a NULL-terminated, malloc'ed C vector; NULL on failure. */
-static char **to_c_vector(JNIEnv *env, jobjectArray array)
+/* ===== run (issue 10, issue 13 item 8): exec of the bytes `java` was started with ===== */
+
+/* One Java byte[] as a malloc'ed, NUL-terminated C string: the bytes as they are (no modified
+ * UTF-8, no decoding). 0, EINVAL for a null array or one holding a NUL, ENOMEM. */
+static int to_c_string(JNIEnv *env, jbyteArray bytes, char **out)
 {
-    jsize n = (*env)->GetArrayLength(env, array);
-    char **vector = calloc((size_t)n + 1, sizeof *vector);
-    if (vector == NULL) {
-        return NULL;
+    *out = NULL;
+    if (bytes == NULL) {
+        return EINVAL;
     }
-    for (jsize i = 0; i < n; i++) {
-        jstring s = (jstring)(*env)->GetObjectArrayElement(env, array, i);
-        if (s == NULL) {
-            break;
-        }
-        const char *utf = (*env)->GetStringUTFChars(env, s, NULL);
-        if (utf == NULL) {
-            (*env)->DeleteLocalRef(env, s);
-            break;
-        }
-        size_t size = strlen(utf) + 1;
-        vector[i] = malloc(size);
-        if (vector[i] != NULL) {
-            memcpy(vector[i], utf, size);
-        }
-        (*env)->ReleaseStringUTFChars(env, s, utf);
-        (*env)->DeleteLocalRef(env, s);
-        if (vector[i] == NULL) {
-            break;
-        }
+    jsize n = (*env)->GetArrayLength(env, bytes);
+    char *s = malloc((size_t)n + 1);
+    if (s == NULL) {
+        return ENOMEM;
     }
-    return vector;
+    (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *)s);
+    s[n] = '\0';
+    if (memchr(s, '\0', (size_t)n) != NULL) {
+        free(s); /* execve would cut the argument there */
+        return EINVAL;
+    }
+    *out = s;
+    return 0;
 }
 
 static void free_c_vector(char **vector)
@@ -410,24 +404,58 @@ static void free_c_vector(char **vector)
     free(vector);
 }
 
+/* A Java byte[][] as a NULL-terminated C vector. On any failure (a null element, a NUL inside
+ * one, malloc) nothing is left allocated and *out is NULL: never a shorter vector to exec. */
+static int to_c_vector(JNIEnv *env, jobjectArray array, char ***out)
+{
+    *out = NULL;
+    if (array == NULL) {
+        return EINVAL;
+    }
+    jsize n = (*env)->GetArrayLength(env, array);
+    char **vector = calloc((size_t)n + 1, sizeof *vector);
+    if (vector == NULL) {
+        return ENOMEM;
+    }
+    for (jsize i = 0; i < n; i++) {
+        jbyteArray element = (jbyteArray)(*env)->GetObjectArrayElement(env, array, i);
+        int rc = to_c_string(env, element, &vector[i]);
+        if (element != NULL) {
+            (*env)->DeleteLocalRef(env, element);
+        }
+        if (rc != 0) {
+            free_c_vector(vector);
+            return rc;
+        }
+    }
+    *out = vector;
+    return 0;
+}
+
 JNIEXPORT jint JNICALL Java_io_sigbridge_internal_NativeSignals_exec(JNIEnv *env, jclass cls,
-                                                                     jstring path,
+                                                                     jbyteArray path,
                                                                      jobjectArray argv,
                                                                      jobjectArray envp)
 {
     (void)cls;
-    const char *c_path = (*env)->GetStringUTFChars(env, path, NULL);
-    if (c_path == NULL) {
-        return 12; /* ENOMEM; the pending OutOfMemoryError says the rest */
+    char *c_path = NULL;
+    char **c_argv = NULL, **c_envp = NULL;
+    int rc = to_c_string(env, path, &c_path);
+    if (rc == 0) {
+        rc = to_c_vector(env, argv, &c_argv);
     }
-    char **c_argv = to_c_vector(env, argv);
-    char **c_envp = to_c_vector(env, envp);
-    int rc = 12;
-    if (c_argv != NULL && c_envp != NULL && !(*env)->ExceptionCheck(env)) {
+    if (rc == 0) {
+        rc = to_c_vector(env, envp, &c_envp);
+    }
+    if (rc == 0 && c_argv[0] == NULL) {
+        rc = EINVAL; /* no argv[0] */
+    }
+    if (rc == 0) {
         rc = sb_process_exec(c_path, c_argv, c_envp);
     }
     free_c_vector(c_argv);
     free_c_vector(c_envp);
-    (*env)->ReleaseStringUTFChars(env, path, c_path);
+    free(c_path);
     return rc;
 }
+/* ===== end run ===== */

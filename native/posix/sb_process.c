@@ -52,11 +52,13 @@ int sb_process_reap(int64_t pid)
 
 int sb_process_exec(const char *path, char *const argv[], char *const envp[])
 {
-    /* The signal mask survives execve, and HotSpot blocks QUIT in every Java thread but its
-     * own signal thread: unblock everything, or the new image starts with QUIT blocked. */
-    sigset_t none, previous;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, &previous);
+    /* The mask survives execve. `run` execs sigbridge-run, which takes every signal blocked
+     * with sigtimedwait: blocked from here on, a signal sent during the exec waits for it
+     * instead of meeting the default action of a half-started image. (The child gets the mask
+     * `java` was started with from sigbridge-run's --sigmask, not this one.) */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
     execve(path, argv, envp);
     int err = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);

@@ -130,6 +130,11 @@ public final class NativeSignals {
         return becomeSubreaper() == 0;
     }
 
-    /** execve(2): replaces this JVM with {@code argv} (same pid). Returns only on failure, with errno. */
-    public static native int exec(String path, String[] argv, String[] envp);
+    /**
+     * execve(2): replaces this JVM with {@code argv} (same pid), every signal blocked across the
+     * exec. Each element is exec'd as the bytes given (no modified UTF-8, no decoding). Returns
+     * only on failure, with errno: EINVAL for a null element or one holding a NUL byte (nothing
+     * shorter is exec'd), ENOMEM when the copy cannot be made.
+     */
+    public static native int exec(byte[] path, byte[][] argv, byte[][] envp);
 }

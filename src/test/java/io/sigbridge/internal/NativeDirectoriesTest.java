@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class NativeDirectoriesTest {
     /** ELF e_machine by directory. */
     private static final Map<String, Integer> MACHINE = Map.of("linux-x86_64", 62, "linux-aarch64", 183);
-    private static final String[] FILES = {"libsigbridge.so", "sigbridge-helper", "sigbridge-exec"};
+    private static final String[] FILES = {"libsigbridge.so", "sigbridge-helper", "sigbridge-exec", "sigbridge-run"};
 
     @Test
     void eachLinuxDirectoryHoldsItsOwnArchitecture() throws IOException {

@@ -25,15 +25,14 @@ public final class Main {
             "  send PID SIGNAL [VALUE]",
             "        kill(2) PID, or sigqueue(3) it with VALUE",
             "  list  every signal of this platform: number, name, usable or reserved and why",
-            "  run [--grace 10s] -- COMMAND [ARGS...]",
-            "        start COMMAND in a new process group, forward INT TERM HUP QUIT USR1 USR2",
-            "        WINCH to it (to free QUIT and USR2 from the JVM it restarts itself in place,",
-            "        same pid, with -Xrs and _JAVA_SR_SIGNUM), kill the group if it outlives TERM",
-            "        by the grace period, reap adopted orphans (Linux subreaper), exit with the",
-            "        child's status (128+n when it died of signal n, 127 when it cannot run);",
-            "        on Windows: start it in a new process group and Job Object, turn CTRL_C,",
-            "        CTRL_BREAK and CTRL_CLOSE into CTRL_BREAK to its group, kill the job if it",
-            "        outlives CTRL_CLOSE by the grace period",
+            "  run [OPTIONS] [--] COMMAND [ARGS...]",
+            "        a supervisor like tini and dumb-init (run --help for the options): COMMAND",
+            "        leads a new process group and gets every catchable signal (POSIX: the JVM",
+            "        replaces itself, same pid, with a small C supervisor from the jar), job",
+            "        control and the terminal's foreground, orphans reaped, --timeout/--dump for",
+            "        hung jobs; exits with COMMAND's status (128+n for signal n, 127 not found);",
+            "        on Windows: a new process group and Job Object, CTRL_C, CTRL_BREAK and",
+            "        CTRL_CLOSE become CTRL_BREAK to its group",
             "");
 
     private Main() {}
@@ -60,7 +59,7 @@ public final class Main {
                 case "list":
                     return ListCommand.run(rest, out);
                 case "run":
-                    return RunCommand.run(rest, err);
+                    return RunCommand.run(rest, out, err);
                 default:
                     err.println("sigbridge: unknown command '" + args.get(0) + "'");
                     err.print(USAGE);

@@ -2,159 +2,215 @@ package io.sigbridge.internal.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.System.Logger.Level;
-import java.time.Duration;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.sigbridge.ConsoleEvent;
-import io.sigbridge.NoSuchProcessException;
-import io.sigbridge.ProcessGroups;
 import io.sigbridge.Registration;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
+import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
-import io.sigbridge.internal.PlatformSignals;
-import io.sigbridge.internal.ProcessTable;
 import io.sigbridge.internal.WindowsGroupProcess;
 
 /**
- * {@code run [--grace 10s] -- COMMAND [ARGS...]}: a signal-forwarding supervisor in the manner of
- * tini. It starts COMMAND as the leader of a new process group, forwards the signals a person or
- * an orchestrator sends to the whole group, escalates TERM to KILL after the grace period, reaps
- * orphans it adopts as a child subreaper (Linux), and exits with the child's status.
+ * {@code run [OPTIONS] [--] COMMAND [ARGS...]}: a signal-forwarding supervisor in the manner of
+ * tini and dumb-init.
+ *
+ * <p>POSIX: a JVM cannot pass on the signals HotSpot owns (SEGV, BUS, FPE, ILL; QUIT and USR2
+ * unless restarted), so after reading the options and what {@code java} was started with
+ * ({@link StartedWith}) this JVM replaces itself, same pid, with {@code sigbridge-run}, the C
+ * supervisor the jar carries ({@code native/posix/sb_run.c}, which says how it works). From then
+ * on no JVM stands between the signals and the child, and none of the JVM's exit delay applies.
  *
  * <p>Windows: COMMAND starts in a new process group and a Job Object (ProcessGroups.start's
  * way, plus JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, so the tree does not outlive the supervisor
  * however it ends). CTRL_C, CTRL_BREAK and CTRL_CLOSE the supervisor receives become
  * CTRL_BREAK_EVENT to the child's group; after CTRL_CLOSE the job is killed when the child has
  * not ended within the grace, at most the console's grace less 500 ms (Windows ends the
- * supervisor about 5 s after CTRL_CLOSE). No subreaper and no re-exec (POSIX only).
+ * supervisor about 5 s after CTRL_CLOSE). {@code --timeout} sends CTRL_BREAK_EVENT and kills the
+ * job after the grace. The options without a meaning there are refused ({@link RunOptions}).
+ *
+ * <p>Note for whoever merges the group kill with ProcessGroups': the POSIX side no longer has a
+ * killGroup of its own (sigbridge-run kills in C); the Windows side kills the job.
  */
 final class RunCommand {
-    static final String USAGE = "usage: run [--grace DURATION] -- COMMAND [ARGS...]";
-    /** Forwarded to the child's group as they arrive. QUIT and USR2 only when the JVM lets go of them. */
-    private static final List<Signal> FORWARDED = List.of(Signal.INT, Signal.TERM, Signal.HUP,
-            Signal.QUIT, Signal.USR1, Signal.USR2, Signal.WINCH);
-    private static final System.Logger LOG = System.getLogger("io.sigbridge.run");
-    static final String REEXEC_MARKER = "SIGBRIDGE_RUN_REEXEC";
+    static final String SHORT_USAGE = "usage: run [OPTIONS] [--] COMMAND [ARGS...] (run --help for the options)";
+    static final String USAGE = String.join("\n",
+            "usage: run [OPTIONS] [--] COMMAND [ARGS...]",
+            "  a supervisor in the manner of tini and dumb-init: COMMAND leads a new process group",
+            "  and gets every signal run receives; run exits with its status (128+n when signal n",
+            "  ended it; 127 when it cannot be found, 126 when it cannot be run)",
+            "",
+            "  --grace DURATION        KILL what is left this long after a TERM or a timeout (10s)",
+            "  -r, --rewrite FROM:TO   pass TO on when FROM arrives (TERM:INT); TSTP: drops TSTP",
+            "  --remap-exit FROM:TO    exit TO when the status would be FROM (143:0); -e N is N:0",
+            "  -c, --single-child      no new group: signals go to COMMAND alone",
+            "  -p, --pdeathsig SIG     COMMAND gets SIG when run dies, even by KILL; SIG is passed",
+            "                          on when run's own parent dies (Linux)",
+            "  --timeout DURATION      when COMMAND runs longer: TERM to every process of its tree,",
+            "                          KILL after the grace; run exits 124",
+            "  --dump SIG[:WAIT]       with --timeout: SIG to every process of the tree first (QUIT:",
+            "                          a JVM prints its threads), the TERM WAIT later (2s)",
+            "  --delay SIG:DURATION    hold SIG that long before passing it on (TERM:5s); a second",
+            "                          one while held goes on at once",
+            "  -v, --verbose           say what run does, on stderr",
+            "  -V, --version           print the version",
+            "  -h, --help              print this",
+            "  -s, -g                  tini's; run always reaps orphans (Linux) and signals the group",
+            "  DURATION: 500ms, 30s, 2m, 1h. SIG: TERM, SIGTERM, 15, RTMIN+2.",
+            "",
+            "  POSIX: the JVM replaces itself (execve, same pid) with sigbridge-run, a small C",
+            "  supervisor in the jar. Every catchable signal is passed on, the ones HotSpot owns",
+            "  and the real-time ones too; TSTP, TTIN and TTOU are passed on, then run stops; CONT",
+            "  resumes both. On a terminal COMMAND's group gets the foreground and run takes it",
+            "  back. Orphans are reaped as they end. COMMAND gets the environment, the argument",
+            "  bytes, the signal mask and the ignored signals run was started with, nothing else.",
+            "  Windows: CTRL_C, CTRL_BREAK and CTRL_CLOSE become CTRL_BREAK to COMMAND's group; the",
+            "  Job Object ends the tree with run. --rewrite, --single-child, --pdeathsig, --dump",
+            "  and --delay are refused there.",
+            "");
+    static final String SUPERVISOR = "sigbridge-run";
+    private static final int TIMED_OUT = 124;
+    private static final int EACCES = 13;
 
     private RunCommand() {}
 
-    static int run(List<String> args, PrintStream err) throws Exception {
-        Duration grace = Duration.ofSeconds(10);
-        int i = 0;
-        for (; i < args.size() && !args.get(i).equals("--"); i++) {
-            if (args.get(i).equals("--grace") && i + 1 < args.size()) {
-                grace = Durations.parse(args.get(++i));
-                if (grace.isZero() || grace.isNegative()) {
-                    throw new Main.UsageException("--grace must be positive, not " + args.get(i));
-                }
-            } else {
-                throw new Main.UsageException("unexpected '" + args.get(i) + "'; " + USAGE);
-            }
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        StartedWith startedWith = Platform.current().isPosix() ? StartedWith.capture() : null;
+        RunOptions options = RunOptions.parse(args, Platform.current());
+        if (options.help) {
+            out.print(USAGE);
+            return 0;
         }
-        List<String> command = i < args.size() ? args.subList(i + 1, args.size()) : List.of();
-        if (command.isEmpty()) {
-            throw new Main.UsageException("no command given; " + USAGE);
+        if (options.version) {
+            out.println("sigbridge run " + version());
+            return 0;
         }
-
+        if (options.command.isEmpty()) {
+            throw new Main.UsageException("no command given; " + SHORT_USAGE);
+        }
         if (Platform.current() == Platform.WINDOWS) {
-            return runWindows(command, grace, err);
+            return runWindows(options, err);
         }
-        freeQuitAndUsr2();
-        boolean subreaper = Platform.current() == Platform.LINUX && NativeSignals.becomeSubreaperChecked();
-        ScheduledExecutorService escalation = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sigbridge-run-escalation");
-            t.setDaemon(true);
-            return t;
-        });
-        Duration graceFinal = grace;
-        // Handlers go in before the child starts, so a TERM that arrives in between is not the
-        // JVM's (which would exit and orphan the child) but waits here and is forwarded.
-        ChildGroup group = new ChildGroup();
-        List<Registration> registrations = new ArrayList<>();
-        List<String> notForwarded = new ArrayList<>();
-        for (Signal s : FORWARDED) {
-            if (Signals.reservation(s).isPresent()) {
-                notForwarded.add(s.name());
-                continue;
-            }
-            registrations.add(Signals.handle(s, e -> {
-                long pgid = group.await();
-                if (pgid <= 0) {
-                    return; // the command never started
-                }
-                forward(pgid, e.signal());
-                if (e.signal().equals(Signal.TERM)) {
-                    escalation.schedule(() -> killGroup(pgid), graceFinal.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            }));
-        }
-        if (!notForwarded.isEmpty()) {
-            LOG.log(Level.DEBUG, "not forwarding {0}: this JVM owns them (start it with -Xrs and"
-                    + " _JAVA_SR_SIGNUM to free QUIT and USR2)", notForwarded);
-        }
-        Process child;
+        return becomeSupervisor(options, args, startedWith, err);
+    }
+
+    static String version() {
+        Package p = RunCommand.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v != null ? v : "(no version: not run from the jar)";
+    }
+
+    static int remapExit(RunOptions options, int status) {
+        return options.exitRemaps.getOrDefault(status, status);
+    }
+
+    /** Replaces this JVM with sigbridge-run; returns only when that failed. */
+    private static int becomeSupervisor(RunOptions o, List<String> args, StartedWith startedWith,
+            PrintStream err) {
+        Path binary;
         try {
-            child = ProcessGroups.start(new ProcessBuilder(command).inheritIO());
-        } catch (IOException e) {
-            group.started(-1);
-            registrations.forEach(Registration::close);
-            err.println("sigbridge run: " + e.getMessage());
-            return 127;
+            NativeLibrary.load();
+            binary = NativeLibrary.extract(SUPERVISOR, true);
+        } catch (IOException | RuntimeException e) {
+            err.println("sigbridge run: cannot extract " + SUPERVISOR + " from the jar: " + e.getMessage());
+            return 1;
         }
-        group.started(child.pid());
-        if (subreaper) {
-            registrations.add(Signals.handle(Signal.CHLD, e -> reapOrphans(child.pid())));
+        Charset cs = startedWith.charset();
+        List<String> words = new ArrayList<>();
+        words.add(binary.toString());
+        words.add("--remove-self");
+        words.add(binary.toString());
+        words.add("--grace-ms");
+        words.add(Long.toString(o.grace.toMillis()));
+        for (Map.Entry<Signal, Optional<Signal>> r : o.rewrites.entrySet()) {
+            words.add("--rewrite");
+            words.add(r.getKey().number() + ":" + r.getValue().map(Signal::number).orElse(0));
         }
-        int status = child.waitFor();
-        long pgid = child.pid();
-        if (ProcessTable.available() && !ProcessTable.runningMembers(pgid).isEmpty()) {
-            // The group outlived its leader: ask the rest to end, give them the grace period,
-            // then kill what is left, so nothing of the command survives the supervisor.
-            forward(pgid, Signal.TERM);
-            long deadline = System.nanoTime() + grace.toNanos();
-            while (!ProcessTable.runningMembers(pgid).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            killGroup(pgid);
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!ProcessTable.runningMembers(pgid).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+        o.exitRemaps.forEach((from, to) -> {
+            words.add("--remap-exit");
+            words.add(from + ":" + to);
+        });
+        o.delays.forEach((signal, delay) -> {
+            words.add("--delay");
+            words.add(signal.number() + ":" + delay.toMillis());
+        });
+        if (o.singleChild) {
+            words.add("--single-child");
         }
-        if (subreaper) {
-            reapOrphans(child.pid()); // what the CHLD handler has not reaped yet
+        if (o.verbose) {
+            words.add("--verbose");
         }
-        registrations.forEach(Registration::close);
-        escalation.shutdownNow();
+        if (o.parentDeathSignal != null) {
+            words.add("--pdeathsig");
+            words.add(Integer.toString(o.parentDeathSignal.number()));
+        }
+        if (o.timeout != null) {
+            words.add("--timeout-ms");
+            words.add(Long.toString(o.timeout.toMillis()));
+        }
+        if (o.dumpSignal != null) {
+            words.add("--dump");
+            words.add(o.dumpSignal.number() + ":" + o.dumpWait.toMillis());
+        }
+        String mask = startedWith.signalMask();
+        if (mask != null) {
+            words.add("--sigmask");
+            words.add(mask);
+        }
+        List<Integer> descriptors = startedWith.descriptors();
+        if (descriptors != null) {
+            StringJoiner list = new StringJoiner(",");
+            descriptors.forEach(fd -> list.add(fd.toString()));
+            words.add("--keep-fds");
+            words.add(list.toString());
+        }
+        words.add("--");
+        List<byte[]> argv = new ArrayList<>();
+        words.forEach(w -> argv.add(w.getBytes(cs)));
+        List<byte[]> rawArgs = startedWith.arguments(args);
+        argv.addAll(rawArgs.subList(o.commandStart, rawArgs.size()));
+        List<byte[]> envp = startedWith.environment();
+        if (o.verbose) {
+            startedWith.notes().forEach(n -> err.println("sigbridge run: " + n));
+            err.println("sigbridge run: this JVM (pid " + ProcessHandle.current().pid() + ") becomes "
+                    + binary + " (execve, same pid)");
+        }
+        System.out.flush();
+        System.err.flush();
         err.flush();
-        return status;
+        int rc = NativeSignals.exec(binary.toString().getBytes(cs), argv.toArray(new byte[0][]),
+                envp.toArray(new byte[0][]));
+        err.println("sigbridge run: cannot execute " + binary + ": " + NativeSignals.errorText(rc)
+                + (rc == EACCES ? " (is " + binary.getParent().getParent()
+                        + " mounted noexec? -Djava.io.tmpdir=DIR picks another directory)" : ""));
+        return 1;
     }
 
     /** Time left for the supervisor after CTRL_CLOSE is spent so: escalate by then at the latest. */
     private static final long CLOSE_MARGIN_MILLIS = 500;
 
-    private static int runWindows(List<String> command, Duration grace, PrintStream err) throws Exception {
+    private static int runWindows(RunOptions o, PrintStream err) throws Exception {
         ChildGroup group = new ChildGroup();
         CountDownLatch finished = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicReference<WindowsGroupProcess> started =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<WindowsGroupProcess> started = new AtomicReference<>();
         List<Registration> registrations = new ArrayList<>();
         // Handlers go in before the child starts, so an event in between waits and is forwarded.
         for (ConsoleEvent event : List.of(ConsoleEvent.CTRL_C, ConsoleEvent.CTRL_BREAK)) {
             registrations.add(Signals.handle(event, e -> {
                 long pgid = group.await();
                 if (pgid > 0) {
-                    forwardBreak(pgid, event, err);
+                    forwardBreak(pgid, event, o, err);
                 }
             }));
         }
@@ -164,9 +220,9 @@ final class RunCommand {
                 return;
             }
             long closeStarted = System.nanoTime();
-            forwardBreak(pgid, ConsoleEvent.CTRL_CLOSE, err);
+            forwardBreak(pgid, ConsoleEvent.CTRL_CLOSE, o, err);
             WindowsGroupProcess child = started.get();
-            long budget = Math.max(0, Math.min(grace.toMillis(), consoleGraceMillis() - CLOSE_MARGIN_MILLIS));
+            long budget = Math.max(0, Math.min(o.grace.toMillis(), consoleGraceMillis() - CLOSE_MARGIN_MILLIS));
             if (!child.waitFor(budget, TimeUnit.MILLISECONDS) || child.runningInJob() > 0) {
                 child.killJob();
                 child.waitFor(CLOSE_MARGIN_MILLIS / 2, TimeUnit.MILLISECONDS);
@@ -182,7 +238,7 @@ final class RunCommand {
         }));
         WindowsGroupProcess child;
         try {
-            child = WindowsGroupProcess.start(new ProcessBuilder(command).inheritIO(), true);
+            child = WindowsGroupProcess.start(new ProcessBuilder(o.command).inheritIO(), true);
         } catch (IOException e) {
             group.started(-1);
             registrations.forEach(Registration::close);
@@ -191,12 +247,25 @@ final class RunCommand {
         }
         started.set(child);
         group.started(child.pid());
+        if (o.verbose) {
+            err.println("sigbridge run: child " + child.pid() + " started in a new process group and Job Object");
+        }
+        boolean timedOut = false;
+        if (o.timeout != null && !child.waitFor(o.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            timedOut = true;
+            err.println("sigbridge run: timed out after " + o.timeout.toMillis() + " ms: CTRL_BREAK to group "
+                    + child.pid() + ", the job killed " + o.grace.toMillis() + " ms later");
+            forwardBreak(child.pid(), null, o, err);
+            if (!child.waitFor(o.grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                child.killJob();
+            }
+        }
         int status = child.waitFor();
         if (child.runningInJob() > 0) {
             // The job outlived its leader: ask the rest of the group to end, give them the grace
             // period, then kill the job, so nothing of the command survives the supervisor.
-            forwardBreak(child.pid(), null, err);
-            long deadline = System.nanoTime() + grace.toNanos();
+            forwardBreak(child.pid(), null, o, err);
+            long deadline = System.nanoTime() + o.grace.toNanos();
             while (child.runningInJob() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
@@ -206,10 +275,14 @@ final class RunCommand {
                 Thread.sleep(5);
             }
         }
+        int code = remapExit(o, timedOut ? TIMED_OUT : status);
+        if (o.verbose) {
+            err.println("sigbridge run: child " + child.pid() + " ended with " + status + "; exit status " + code);
+        }
         err.flush();
         finished.countDown();
         registrations.forEach(Registration::close);
-        return status;
+        return code;
     }
 
     private static long consoleGraceMillis() {
@@ -221,48 +294,17 @@ final class RunCommand {
     }
 
     /** CTRL_BREAK_EVENT to the child's group; a failure (no console, Wine) is reported, not fatal. */
-    private static void forwardBreak(long pgid, ConsoleEvent received, PrintStream err) {
+    private static void forwardBreak(long pgid, ConsoleEvent received, RunOptions o, PrintStream err) {
         try {
             Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, pgid);
+            if (o.verbose) {
+                err.println("sigbridge run: CTRL_BREAK to group " + pgid
+                        + (received != null ? " (for " + received + ")" : ""));
+            }
         } catch (RuntimeException e) {
             err.println("sigbridge run: cannot send CTRL_BREAK to the child's group " + pgid
                     + (received != null ? " (for " + received + ")" : "") + ": " + e.getMessage());
         }
-    }
-
-    /**
-     * HotSpot keeps QUIT (thread dumps) unless -Xrs, and USR2 (thread suspend/resume) unless
-     * _JAVA_SR_SIGNUM moves it. A supervisor must forward both, so when this JVM holds them it
-     * replaces itself, same pid, with the same command line plus -Xrs and _JAVA_SR_SIGNUM set to
-     * the last real-time signal. The marker variable stops a second round; if the command line
-     * cannot be read or exec fails, the supervisor goes on without forwarding QUIT and USR2.
-     */
-    private static void freeQuitAndUsr2() {
-        boolean held = Signals.reservation(Signal.QUIT).isPresent()
-                || Signals.reservation(Signal.USR2).isPresent();
-        if (!held || System.getenv(REEXEC_MARKER) != null || !Platform.current().isPosix()) {
-            return;
-        }
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        if (info.command().isEmpty() || info.arguments().isEmpty()) {
-            LOG.log(Level.WARNING, "cannot read this JVM's command line: QUIT and USR2 will not be forwarded");
-            return;
-        }
-        List<String> argv = new ArrayList<>();
-        argv.add(info.command().get());
-        argv.add("-Xrs");
-        argv.addAll(List.of(info.arguments().get()));
-        Map<String, String> env = new TreeMap<>(System.getenv());
-        env.put(REEXEC_MARKER, "1");
-        env.put("_JAVA_SR_SIGNUM", Integer.toString(Signal.realtime(0).number()
-                + PlatformSignals.realtimeRange()[2] - PlatformSignals.realtimeRange()[1]));
-        List<String> envp = new ArrayList<>();
-        env.forEach((k, v) -> envp.add(k + "=" + v));
-        System.out.flush();
-        System.err.flush();
-        int rc = NativeSignals.exec(info.command().get(), argv.toArray(new String[0]), envp.toArray(new String[0]));
-        LOG.log(Level.WARNING, "could not restart with -Xrs ({0}): QUIT and USR2 will not be forwarded",
-                NativeSignals.errorText(rc));
     }
 
     /** The child's group id, once it exists; handlers that fire earlier wait for it. */
@@ -278,32 +320,6 @@ final class RunCommand {
         long await() throws InterruptedException {
             started.await();
             return pgid;
-        }
-    }
-
-    private static void forward(long group, Signal signal) {
-        try {
-            Signals.sendToGroup(group, signal);
-        } catch (NoSuchProcessException gone) {
-            // the group has ended; the main loop is about to return its status
-        }
-    }
-
-    private static void killGroup(long group) {
-        try {
-            Signals.sendToGroup(group, Signal.named("KILL"));
-        } catch (NoSuchProcessException gone) {
-            // nothing left to kill
-        }
-    }
-
-    /** Reaps ended children other than the one the JDK itself waits for. */
-    private static void reapOrphans(long jdkChild) {
-        long self = ProcessHandle.current().pid();
-        for (long pid : ProcessTable.zombieChildren(self)) {
-            if (pid != jdkChild) {
-                NativeSignals.reap(pid);
-            }
         }
     }
 }
