@@ -9,9 +9,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.SignalEvent;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
- * The child side of {@link ChildJvm}'s protocol: whole lines on stdout, commands as lines on
+ * The child side of {@link ChildProcess}'s protocol: whole lines on stdout, commands as lines on
  * stdin, and two safety nets so that no child outlives its test: it halts when stdin reaches
  * end of file (the test JVM is gone) and after {@link #LIFETIME_SECONDS} in any case.
  */
@@ -66,7 +67,7 @@ final class ChildIo {
 
     /** The next command line from the test; exits the child on end of file or after 30 s. */
     static String command() throws InterruptedException {
-        String line = COMMANDS.poll(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS);
+        String line = COMMANDS.poll(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS);
         if (line == null) {
             say("TIMEOUT waiting for a command");
             System.exit(EXIT_TIMEOUT);

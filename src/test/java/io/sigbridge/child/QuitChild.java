@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** Run with -Xrs: QUIT is free, so sigbridge handles it; the child exits 0 after the first one. */
 public final class QuitChild {
@@ -24,7 +25,7 @@ public final class QuitChild {
             handled.countDown();
         });
         ChildIo.ready();
-        if (!handled.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!handled.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
             say("TIMEOUT waiting for QUIT");
             System.exit(ChildIo.EXIT_TIMEOUT);
         }

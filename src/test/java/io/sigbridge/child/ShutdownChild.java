@@ -16,6 +16,7 @@ import io.sigbridge.SignalEvent;
 import io.sigbridge.Signals;
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * A child JVM with a {@link Shutdown}, in the mode named by its first argument; it prints
@@ -193,7 +194,7 @@ public final class ShutdownChild {
                         .install();
                 hook("HOOK ran");
                 ChildIo.ready();
-                if (!started.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (!started.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
                     say("TIMEOUT no TERM came");
                     System.exit(ChildIo.EXIT_TIMEOUT);
                 }
@@ -214,7 +215,7 @@ public final class ShutdownChild {
                         .install();
                 hook("HOOK ran");
                 ChildIo.ready();
-                if (!started.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (!started.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
                     say("TIMEOUT no TERM came");
                     System.exit(ChildIo.EXIT_TIMEOUT);
                 }

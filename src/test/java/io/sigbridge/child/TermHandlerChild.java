@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Handles TERM (consuming it) and survives it; USR1 then makes it exit with status 42 through
@@ -24,7 +25,7 @@ public final class TermHandlerChild {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> say("HOOK ran"), "child-hook"));
         ChildIo.ready();
-        if (!told.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!told.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
             say("TIMEOUT waiting for USR1");
             System.exit(ChildIo.EXIT_TIMEOUT);
         }
