@@ -137,6 +137,7 @@ public final class ChildProcess implements AutoCloseable {
         private String readyPrefix;
         private Starter starter = ProcessBuilder::start;
         private boolean newGroup;
+        private final List<Path> describedFiles = new ArrayList<>();
 
         private Builder(List<String> program, Class<?> main) {
             this.program = List.copyOf(program);
@@ -210,6 +211,12 @@ public final class ChildProcess implements AutoCloseable {
         /** Stdout (and a merged stderr) into this file, which stays after {@link #close()}. */
         public Builder outputFile(Path file) {
             outputFile = file;
+            return this;
+        }
+
+        /** A file the child writes (notes, a report), shown by {@link ChildProcess#describe()}. */
+        public Builder describing(Path file) {
+            describedFiles.add(file);
             return this;
         }
 
@@ -391,6 +398,7 @@ public final class ChildProcess implements AutoCloseable {
         this.stdoutFile = stdoutFile;
         this.stderrFile = stderrFile;
         this.temporary = temporary;
+        this.watchedFiles.addAll(b.describedFiles);
         if (stdoutFile == null) {
             stdoutPipeReader = new Thread(this::readStdoutPipe, "child-stdout-" + process.pid());
             stdoutPipeReader.setDaemon(true);
