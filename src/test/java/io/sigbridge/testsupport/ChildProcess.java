@@ -31,8 +31,7 @@ import java.util.regex.Pattern;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.TestProcesses;
-import io.sigbridge.NoSuchProcessException;
-import io.sigbridge.internal.Platform;
+import io.sigbridge.internal.GroupKill;
 
 /**
  * The one way the tests start another process (a child JVM, {@code java -jar sigbridge.jar run},
@@ -752,17 +751,12 @@ public final class ChildProcess implements AutoCloseable {
         alsoKill.add(pid);
     }
 
-    /** SIGKILL to the process group the child leads (on Windows: the Job Object of a group child). */
+    /**
+     * Kills the process group the child leads ({@link Builder#inNewGroup()}; on Windows its Job
+     * Object) as ProcessGroups.terminate does after the grace: {@link GroupKill}.
+     */
     public void killGroup() {
-        if (!Platform.current().isPosix()) {
-            process.destroyForcibly(); // a ProcessGroups child: TerminateJobObject
-            return;
-        }
-        try {
-            Signals.sendToGroup(process.pid(), Signal.named("KILL"));
-        } catch (NoSuchProcessException e) {
-            // the group emptied meanwhile
-        }
+        GroupKill.kill(process, true);
     }
 
     /** For failure messages: the command, whether it still runs, and its output so far. */
