@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -76,6 +77,14 @@ final class ChildIo {
             Runtime.getRuntime().halt(EXIT_ORPHANED);
         }
         return line;
+    }
+
+    /** Waits ({@link ChildProcess#WAIT}) for {@code latch}; otherwise says {@code timeoutLine} and exits. */
+    static void awaitOrExit(CountDownLatch latch, String timeoutLine) throws InterruptedException {
+        if (!latch.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            say(timeoutLine);
+            System.exit(EXIT_TIMEOUT);
+        }
     }
 
     /** Blocks until the test sends a command, which is not expected: the child should die first. */

@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
-import io.sigbridge.testsupport.ChildProcess;
 
 /** Run with -Xrs: QUIT is free, so sigbridge handles it; the child exits 0 after the first one. */
 public final class QuitChild {
@@ -25,10 +23,7 @@ public final class QuitChild {
             handled.countDown();
         });
         ChildIo.ready();
-        if (!handled.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            say("TIMEOUT waiting for QUIT");
-            System.exit(ChildIo.EXIT_TIMEOUT);
-        }
+        ChildIo.awaitOrExit(handled, "TIMEOUT waiting for QUIT");
         System.exit(0);
     }
 

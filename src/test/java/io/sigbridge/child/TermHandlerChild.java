@@ -3,11 +3,9 @@ package io.sigbridge.child;
 import static io.sigbridge.child.ChildIo.say;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
-import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Handles TERM (consuming it) and survives it; USR1 then makes it exit with status 42 through
@@ -25,10 +23,7 @@ public final class TermHandlerChild {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> say("HOOK ran"), "child-hook"));
         ChildIo.ready();
-        if (!told.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            say("TIMEOUT waiting for USR1");
-            System.exit(ChildIo.EXIT_TIMEOUT);
-        }
+        ChildIo.awaitOrExit(told, "TIMEOUT waiting for USR1");
         say("EXITING 42");
         System.exit(42);
     }

@@ -89,7 +89,7 @@ final class WindowsTestSupport {
         return child(WindowsChild.class, mode, notes).jvmOptions(jvmOptions).outputFile(log).start();
     }
 
-    /** Tells a child waiting in {@link WindowsChild#awaitStop()} to end. */
+    /** Tells a child waiting in {@link Notes#awaitStop()} to end. */
     static void stop(Path notes) throws IOException {
         Files.write(Path.of(notes + ".stop"), new byte[0]);
     }
