@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.sigbridge.Signal;
@@ -612,7 +614,7 @@ public final class ChildProcess implements AutoCloseable {
         return awaitText(file.toString(), () -> read(file), text);
     }
 
-    private String awaitText(String where, java.util.function.Supplier<String> source, String text) {
+    private String awaitText(String where, Supplier<String> source, String text) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (;;) {
             boolean alive = process.isAlive(); // before the read: a text written before the end counts
@@ -715,7 +717,7 @@ public final class ChildProcess implements AutoCloseable {
         return exitWithin(exitTimeout, () -> "");
     }
 
-    private int exitWithin(Duration bound, java.util.function.Supplier<String> context) {
+    private int exitWithin(Duration bound, Supplier<String> context) {
         boolean ended;
         try {
             ended = process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
@@ -841,13 +843,13 @@ public final class ChildProcess implements AutoCloseable {
     private static final class Tail {
         private volatile boolean stopped;
 
-        Tail(Path file, java.util.function.Consumer<String> into) {
+        Tail(Path file, Consumer<String> into) {
             Thread thread = new Thread(() -> follow(file, into), "tail " + file.getFileName());
             thread.setDaemon(true);
             thread.start();
         }
 
-        private void follow(Path file, java.util.function.Consumer<String> into) {
+        private void follow(Path file, Consumer<String> into) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             try (InputStream in = Files.newInputStream(file)) {
