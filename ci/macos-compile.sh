@@ -63,7 +63,7 @@ for arch in x86_64 aarch64; do
   exports=(--exports-from target/native-headers/io_sigbridge_internal_NativeSignals.h)
   [ -f "$linux_library" ] && exports+=(--exports-like "$linux_library")
   python3 ci/macho-check.py "$out_dir/libsigbridge.dylib" --arch $arch "${exports[@]}"
-  for program in "$out_dir/sigbridge-exec" "$out_dir/sigbridge-helper" \
+  for program in "$out_dir/sigbridge-exec" "$out_dir/sigbridge-helper" "$out_dir/sigbridge-run" \
                  "$build_dir"/test-native/*.dylib "$build_dir"/test_*; do
     python3 ci/macho-check.py "$program" --arch $arch
   done

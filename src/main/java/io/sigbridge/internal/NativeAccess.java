@@ -18,7 +18,6 @@ public final class NativeAccess {
     /** The first JDK on which loading a JNI library is a restricted method. */
     static final int FIRST_RESTRICTED_FEATURE = 24;
 
-    private static final System.Logger LOG = System.getLogger("io.sigbridge");
     private static boolean warned;
 
     private NativeAccess() {}
@@ -28,7 +27,9 @@ public final class NativeAccess {
         String message = disabledMessage();
         if (message != null && !warned) {
             warned = true;
-            LOG.log(Level.WARNING, message);
+            // Only now: the first System.getLogger starts the logging backend, some 50 ms of a
+            // JVM's start, which `sigbridge run` would spend before every command it starts.
+            System.getLogger("io.sigbridge").log(Level.WARNING, message);
         }
     }
 

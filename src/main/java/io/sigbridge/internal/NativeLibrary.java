@@ -2,7 +2,6 @@ package io.sigbridge.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -13,9 +12,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -141,14 +137,13 @@ public final class NativeLibrary {
             // is read-only (EACCES for anyone but root), may be running (ETXTBSY) or mapped as a
             // loaded library. Unlinking it leaves users of the old inode undisturbed.
             Files.deleteIfExists(target);
-            MessageDigest digest = sha256();
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), digest)) {
-                in.transferTo(out);
-            }
-            expected = digest.digest();
+            // The bytes are compared as they are, not through a digest: a SHA-256 of the library
+            // is hot enough for a C2 compile still running when a short main returns, and the
+            // JVM's exit waits for compiler threads (about 11 ms of every short JVM's exit).
+            expected = in.readAllBytes();
+            Files.write(target, expected, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
-        byte[] actual = sha256().digest(Files.readAllBytes(target));
+        byte[] actual = Files.readAllBytes(target);
         if (!Arrays.equals(expected, actual)) {
             throw new NativeLibraryException("the extracted copy of " + resource + " at " + target
                     + " differs from the jar's bytes: refusing to load it");
@@ -258,13 +253,6 @@ public final class NativeLibrary {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 
     private static String describePlatform() {
         return Platform.current().nativeDirectory() + " (os.name=" + System.getProperty("os.name")

@@ -72,17 +72,53 @@ public final class PlatformSignals {
 
     /**
      * What HotSpot makes of a {@code _JAVA_SR_SIGNUM} setting (signals_posix.cpp, SR_initialize):
-     * {@code strtol(s, 0, 10)} assigned to an int, taken only when it lies in
-     * {@code max(SIGSEGV, SIGBUS) < n < NSIG}; otherwise HotSpot warns and keeps SIGUSR2.
+     * a number taken only when it lies in {@code max(SIGSEGV, SIGBUS) < n < NSIG}; otherwise
+     * HotSpot warns and keeps SIGUSR2. How it reads the number changed between releases: JDK 17
+     * takes {@code strtol(s, 0, 10)} assigned to an int (" 40abc" is 40), Temurin 25 takes
+     * {@code parse_integer} (the whole string, decimal or 0x-hexadecimal, no sign or blanks, no
+     * overflow: " 40abc" keeps USR2). Both were observed here; a release between them is read
+     * the way 17 reads it, which differs only for settings no one means.
      */
     static int suspendResumeSignal(String setting) {
+        return suspendResumeSignal(setting, Runtime.version().feature());
+    }
+
+    static int suspendResumeSignal(String setting, int jdkFeature) {
         int usr2 = STANDARD.getOrDefault("USR2", -1);
         if (setting == null || usr2 < 0) {
             return usr2;
         }
-        int n = (int) strtol(setting); // C's long-to-int conversion keeps the low 32 bits
+        long n = jdkFeature >= STRICT_SR_SIGNUM_FROM ? parseInteger(setting)
+                : (int) strtol(setting); // C's long-to-int conversion keeps the low 32 bits
         int above = Math.max(STANDARD.get("SEGV"), STANDARD.get("BUS"));
-        return n > above && n < hotSpotNsig() ? n : usr2;
+        return n > above && n < hotSpotNsig() ? (int) n : usr2;
+    }
+
+    /** The first JDK release seen to read _JAVA_SR_SIGNUM with HotSpot's parse_integer. */
+    private static final int STRICT_SR_SIGNUM_FROM = 25;
+
+    /**
+     * HotSpot's {@code parse_integer} for an int: all of {@code s}, decimal or, after 0x/0X,
+     * hexadecimal, an optional leading minus, within the int range; -1 (no signal) otherwise.
+     */
+    static long parseInteger(String s) {
+        try {
+            boolean negative = s.startsWith("-");
+            String digits = negative ? s.substring(1) : s;
+            int radix = 10;
+            if (digits.startsWith("0x") || digits.startsWith("0X")) {
+                radix = 16;
+                digits = digits.substring(2);
+            }
+            if (digits.isEmpty() || digits.charAt(0) == '+' || digits.charAt(0) == '-') {
+                return -1;
+            }
+            long value = Long.parseLong(digits, radix);
+            value = negative ? -value : value;
+            return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? value : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** NSIG as HotSpot was compiled with it: glibc's 65 on Linux, 32 on macOS. */

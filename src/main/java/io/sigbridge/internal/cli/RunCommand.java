@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,11 @@ final class RunCommand {
         return options.exitRemaps.getOrDefault(status, status);
     }
 
-    /** Replaces this JVM with sigbridge-run; returns only when that failed. */
+    /**
+     * Replaces this JVM with sigbridge-run; returns only when that failed. Every {@code run}
+     * pays for what happens before the exec: loops here, no lambdas or streams (the first of
+     * each costs a cold JVM milliseconds).
+     */
     private static int becomeSupervisor(RunOptions o, List<String> args, StartedWith startedWith,
             PrintStream err) {
         Path binary;
@@ -136,16 +141,16 @@ final class RunCommand {
         words.add(Long.toString(o.grace.toMillis()));
         for (Map.Entry<Signal, Optional<Signal>> r : o.rewrites.entrySet()) {
             words.add("--rewrite");
-            words.add(r.getKey().number() + ":" + r.getValue().map(Signal::number).orElse(0));
+            words.add(r.getKey().number() + ":" + (r.getValue().isPresent() ? r.getValue().get().number() : 0));
         }
-        o.exitRemaps.forEach((from, to) -> {
+        for (Map.Entry<Integer, Integer> remap : o.exitRemaps.entrySet()) {
             words.add("--remap-exit");
-            words.add(from + ":" + to);
-        });
-        o.delays.forEach((signal, delay) -> {
+            words.add(remap.getKey() + ":" + remap.getValue());
+        }
+        for (Map.Entry<Signal, Duration> delay : o.delays.entrySet()) {
             words.add("--delay");
-            words.add(signal.number() + ":" + delay.toMillis());
-        });
+            words.add(delay.getKey().number() + ":" + delay.getValue().toMillis());
+        }
         if (o.singleChild) {
             words.add("--single-child");
         }
@@ -172,18 +177,24 @@ final class RunCommand {
         List<Integer> descriptors = startedWith.descriptors();
         if (descriptors != null) {
             StringJoiner list = new StringJoiner(",");
-            descriptors.forEach(fd -> list.add(fd.toString()));
+            for (Integer fd : descriptors) {
+                list.add(fd.toString());
+            }
             words.add("--keep-fds");
             words.add(list.toString());
         }
         words.add("--");
         List<byte[]> argv = new ArrayList<>();
-        words.forEach(w -> argv.add(w.getBytes(cs)));
+        for (String w : words) {
+            argv.add(w.getBytes(cs));
+        }
         List<byte[]> rawArgs = startedWith.arguments(args);
         argv.addAll(rawArgs.subList(o.commandStart, rawArgs.size()));
         List<byte[]> envp = startedWith.environment();
         if (o.verbose) {
-            startedWith.notes().forEach(n -> err.println("sigbridge run: " + n));
+            for (String note : startedWith.notes()) {
+                err.println("sigbridge run: " + note);
+            }
             err.println("sigbridge run: this JVM (pid " + ProcessHandle.current().pid() + ") becomes "
                     + binary + " (execve, same pid)");
         }

@@ -227,11 +227,23 @@ final class RunOptions {
     private static Signal signal(String option, String text) {
         String t = text.trim();
         try {
-            return t.chars().allMatch(Character::isDigit) && !t.isEmpty()
-                    ? Signal.ofNumber(Integer.parseInt(t)) : Signal.named(t);
+            return isNumber(t) ? Signal.ofNumber(Integer.parseInt(t)) : Signal.named(t);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw usage(option + ": " + e.getMessage());
         }
+    }
+
+    /** Digits only; a loop, not a stream: this runs before every {@code run}'s exec. */
+    private static boolean isNumber(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A signal a process can be sent and catch: not KILL or STOP. */

@@ -21,6 +21,9 @@ import io.sigbridge.internal.Platform;
  * of HotSpot's) and the descriptors it was given beyond 0-2 (read first thing, before this JVM
  * opens more, less the ones it opened while starting: its modules image, the class path).
  *
+ * <p>All of this runs before the JVM execs the supervisor, on every {@code run}: no lambda, no
+ * stream, no ProcessHandle here (each costs a cold JVM milliseconds to set up).
+ *
  * <p>Elsewhere (macOS) there is no /proc: the strings are encoded back with the JVM's file-name
  * encoding, the mask is taken as empty and every descriptor is passed on.
  */
@@ -84,7 +87,9 @@ final class StartedWith {
             notes.add("/proc/self/cmdline does not end with run's arguments: encoding them back in " + charset);
         }
         List<byte[]> encoded = new ArrayList<>();
-        args.forEach(a -> encoded.add(a.getBytes(charset)));
+        for (String a : args) {
+            encoded.add(a.getBytes(charset));
+        }
         return encoded;
     }
 
@@ -159,7 +164,12 @@ final class StartedWith {
             }
         }
         Path fdDirectory = PROC_SELF.resolve("fd");
-        String listing = "/proc/" + ProcessHandle.current().pid() + "/fd";
+        String listing; // the listing's own descriptor points there
+        try {
+            listing = "/proc/" + Files.readSymbolicLink(PROC_SELF) + "/fd"; // not ProcessHandle: its start-up costs
+        } catch (IOException | RuntimeException e) {
+            return null; // no /proc to read: pass everything on
+        }
         List<Integer> kept = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDirectory)) {
             for (Path fd : fds) {
@@ -174,7 +184,7 @@ final class StartedWith {
                 if (number <= 2 || target.toString().equals(listing)) {
                     continue;
                 }
-                if (target.isAbsolute() && jvmOwn.stream().anyMatch(target::startsWith)) {
+                if (target.isAbsolute() && underAny(target, jvmOwn)) {
                     continue; // the modules image, the jar: opened by this JVM as it started
                 }
                 kept.add(number);
@@ -183,6 +193,15 @@ final class StartedWith {
             return null; // unknown: pass everything on
         }
         return kept;
+    }
+
+    private static boolean underAny(Path target, List<Path> roots) {
+        for (Path root : roots) {
+            if (target.startsWith(root)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addReal(List<Path> paths, String path) {

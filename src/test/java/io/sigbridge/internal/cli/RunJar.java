@@ -87,6 +87,14 @@ final class RunJar {
     }
 
     /**
+     * {@code shellCommand} on a real pseudo-terminal: {@code script} (util-linux) runs it in a
+     * new session on a pty and relays our stdin to it, as a person typing.
+     */
+    static ChildProcess onTerminal(String shellCommand) throws IOException {
+        return start(ChildProcess.command("script", "-qec", shellCommand, "/dev/null").env("SHELL", "/bin/sh"));
+    }
+
+    /**
      * A supervisor (or a shell or script(1) around one): output in files, since the JDK's pipe
      * of a dead child is drained and closed, and what a leftover of the test writes later would
      * be lost; lines without a pty's CRs and escapes; the exit awaited twice as long as a line.
