@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
+import io.sigbridge.internal.GroupKill;
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
@@ -211,9 +212,9 @@ public final class ProcessGroups {
                         return;
                     }
                     if (System.nanoTime() >= deadline && !killed.getAndSet(true)) {
-                        kill(process, group);
+                        GroupKill.kill(process, group);
                     } else if (killed.get()) {
-                        kill(process, group); // whatever is left after the first SIGKILL, e.g. late forks
+                        GroupKill.kill(process, group); // whatever is left after the first SIGKILL, e.g. late forks
                     }
                     TIMER.schedule(this, 10, TimeUnit.MILLISECONDS);
                 } catch (Throwable t) {
@@ -237,7 +238,7 @@ public final class ProcessGroups {
                     () -> Signals.sendConsoleEvent(ConsoleEvent.CTRL_BREAK, group.pid()),
                     () -> !group.isAlive() && group.runningInJob() == 0,
                     () -> {
-                        int rc = group.killJob();
+                        int rc = GroupKill.kill(group, true);
                         if (rc != 0) {
                             throw Errors.fromCode("cannot kill the job of process " + group.pid(), rc);
                         }
@@ -299,18 +300,6 @@ public final class ProcessGroups {
                 + " or send CTRL_C to its whole console with Signals.send(pid, Signal.INT);"
                 + " ProcessGroups.terminate asks it to close its windows (WM_CLOSE);"
                 + " Process.destroy() is the JDK's hard kill (TerminateProcess).", process.pid());
-    }
-
-    private static void kill(Process process, boolean group) {
-        if (group) {
-            try {
-                Signals.sendToGroup(process.pid(), Signal.named("KILL"));
-            } catch (NoSuchProcessException e) {
-                // the group emptied meanwhile
-            }
-        } else {
-            process.destroyForcibly();
-        }
     }
 
     private static void signal(Process process, Signal signal) {

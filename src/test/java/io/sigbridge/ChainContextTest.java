@@ -7,8 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.sigbridge.child.ChildJvm;
 import io.sigbridge.testsupport.ChainContextChild;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Chain.PREVIOUS onto another library's SA_SIGINFO handler (issue 13 #9): that handler was
@@ -19,10 +19,10 @@ import io.sigbridge.testsupport.ChainContextChild;
 class ChainContextTest {
     @Test
     void thePreviousHandlerRunsInSignalContextWithARealContextAndTheSendersSiginfo() throws Exception {
-        try (ChildJvm child = ChildJvm.of(ChainContextChild.class)
-                .jvmArgs("-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native")).start()) {
+        try (ChildProcess child = ChildProcess.jvm(ChainContextChild.class)
+                .jvmOptions("-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native")).start()) {
             long sender = child.kill("USR1");
-            Map<String, String> report = ChildJvm.fields(child.awaitLine("PREVIOUS "));
+            Map<String, String> report = ChildProcess.fields(child.firstLine("PREVIOUS "));
             assertEquals("1", report.get("calls"), child.describe());
             assertEquals("true", report.get("context"), child.describe());
             assertEquals(Long.toString(sender), report.get("pid"), "the original sender, not the re-delivery's");

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,10 +51,10 @@ class ConcurrencyStressTest {
         TestProcesses.awaitDispatcherCaughtUp();
         SignalStats usr1Before = Signals.stats(Signal.USR1);
         List<Thread> threads = new ArrayList<>();
-        try (TestProcesses.Started winchFlood = TestProcesses.startHelper("flood", TestProcesses.ourPid(),
-                Signal.WINCH.number(), FLOOD_MILLIS);
-             TestProcesses.Started usr1Flood = TestProcesses.startHelper("flood", TestProcesses.ourPid(),
-                Signal.USR1.number(), FLOOD_MILLIS)) {
+        try (ChildProcess winchFlood = ChildProcess.helper("flood", TestProcesses.ourPid(),
+                Signal.WINCH.number(), FLOOD_MILLIS).start();
+             ChildProcess usr1Flood = ChildProcess.helper("flood", TestProcesses.ourPid(),
+                Signal.USR1.number(), FLOOD_MILLIS).start()) {
             floodPid.set(usr1Flood.pid()); // its first events may be dispatched before: then not counted
             CountDownLatch start = new CountDownLatch(1);
             for (int t = 0; t < THREADS; t++) {
@@ -91,8 +92,8 @@ class ConcurrencyStressTest {
             }
             start.countDown();
 
-            String winchReport = winchFlood.waitForSuccess();
-            String usr1Report = usr1Flood.waitForSuccess();
+            String winchReport = winchFlood.awaitSuccess();
+            String usr1Report = usr1Flood.awaitSuccess();
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(TestProcesses.WAIT_SECONDS));
                 assertFalse(thread.isAlive(), thread.getName() + " did not finish within "

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.testsupport.ChildProcess;
+
 /**
  * A signal from another process and queued real-time values, end to end. Besides the host
  * suite, this is what the aarch64-tests profile runs in an aarch64 JVM under qemu-user (where
@@ -23,13 +25,11 @@ class DeliveryTest {
     void usr1FromKillCarriesTheSendersPid() throws Exception {
         BlockingQueue<SignalEvent> events = new LinkedBlockingQueue<>();
         try (Registration r = Signals.handle(Signal.USR1, events::add)) {
-            Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(ProcessHandle.current().pid()))
-                    .inheritIO().start();
-            assertEquals(0, kill.waitFor(), "kill(1) exit status");
+            ChildProcess.Ran kill = ChildProcess.runToSuccess("kill", "-USR1", Long.toString(ProcessHandle.current().pid()));
             SignalEvent e = events.poll(30, TimeUnit.SECONDS);
             assertNotNull(e, "the handler ran");
             assertEquals(Signal.USR1, e.signal());
-            assertEquals(kill.pid(), e.senderPid().orElse(-1), "the sender is the kill process");
+            assertEquals(kill.pid, e.senderPid().orElse(-1), "the sender is the kill process");
             assertEquals(0, e.code(), "SI_USER: sent by kill(2)");
         }
     }

@@ -10,7 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.sigbridge.child.ChildJvm;
+import io.sigbridge.testsupport.ChildProcess;
 import io.sigbridge.testsupport.LastGaspChild;
 
 /**
@@ -23,15 +23,15 @@ class LastGaspProgressTest {
     private static final String STALLED = "the dispatcher thread made no progress";
     private static final String GRACE_OVER = "did not finish within the grace";
 
-    private static ChildJvm start(String mode, String shell, String... jvmOptions) throws IOException {
+    private static ChildProcess start(String mode, String shell, String... jvmOptions) throws IOException {
         List<String> options = new ArrayList<>(List.of("-XX:-CreateCoredumpOnCrash",
                 "-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native")));
         options.addAll(List.of(jvmOptions));
-        return ChildJvm.of(LastGaspChild.class).viaShell("ulimit -c 0" + shell)
-                .jvmArgs(options.toArray(new String[0])).args(mode).start();
+        return ChildProcess.jvm(LastGaspChild.class).viaShell("ulimit -c 0" + shell)
+                .jvmOptions(options.toArray(new String[0])).args(mode).start();
     }
 
-    private static long timed(ChildJvm child, String what) throws InterruptedException {
+    private static long timed(ChildProcess child, String what) throws InterruptedException {
         long started = System.nanoTime();
         int exit = child.awaitExit();
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -43,7 +43,7 @@ class LastGaspProgressTest {
     void abortInsideMallocReachesTheHandlerAndStopsWaitingWhenTheDispatcherBlocksOnTheHeapLock()
             throws Exception {
         // Grace 9 s, so a stall window of 3 s: a wait that ran into the grace says so instead.
-        try (ChildJvm child = start("malloc-lock", "; export MALLOC_ARENA_MAX=1",
+        try (ChildProcess child = start("malloc-lock", "; export MALLOC_ARENA_MAX=1",
                 "-Dsigbridge.lastgasp.grace=9s")) {
             assertEquals(134, timed(child, "abort inside free()"), child.describe());
             assertTrue(child.stdout().contains("REACHED"),
@@ -56,8 +56,8 @@ class LastGaspProgressTest {
 
     @Test
     void aThreadParkedInJavaCodeDelayingASafepointDoesNotFreezeTheJvmForTheGrace() throws Exception {
-        try (ChildJvm child = start("safepoint", "", "-Dsigbridge.lastgasp.grace=9s")) {
-            String tid = child.awaitLine("SPINNER ").substring("SPINNER ".length());
+        try (ChildProcess child = start("safepoint", "", "-Dsigbridge.lastgasp.grace=9s")) {
+            String tid = child.firstLine("SPINNER ").substring("SPINNER ".length());
             child.run("kill", "-USR1", tid); // to the spinner: the kernel prefers the named thread
             assertEquals(128 + Signal.USR1.number(), timed(child, "safepoint held by a parked thread"),
                     child.describe());
@@ -68,7 +68,7 @@ class LastGaspProgressTest {
 
     @Test
     void aLastGaspFoldedIntoAFullRingIsReleasedOnceItsHandlerRan() throws Exception {
-        try (ChildJvm child = start("folded-abrt", "", "-Dsigbridge.ring.size=2",
+        try (ChildProcess child = start("folded-abrt", "", "-Dsigbridge.ring.size=2",
                 "-Dsigbridge.lastgasp.grace=6s")) {
             assertEquals(134, timed(child, "folded ABRT"), child.describe());
             assertTrue(child.stdout().contains("ABRT HANDLED folded=true"), child.describe());
@@ -79,7 +79,7 @@ class LastGaspProgressTest {
 
     @Test
     void aHandlerThatInterruptsTheDispatcherDoesNotCutTheLastGaspShort() throws Exception {
-        try (ChildJvm child = start("abrt-interrupting", "")) {
+        try (ChildProcess child = start("abrt-interrupting", "")) {
             child.kill("ABRT");
             assertEquals(134, child.awaitExit(), child.describe());
             assertTrue(child.stdout().contains("EXECUTOR DONE"),

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.sigbridge.child.ChildJvm;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 import io.sigbridge.testsupport.LastGaspChild;
 
 /**
@@ -21,13 +21,13 @@ import io.sigbridge.testsupport.LastGaspChild;
 class LastGaspSurvivalTest {
     @Test
     void everyAbrtReachesTheHandlerWhenTheJvmInheritedAbrtIgnored() throws Exception {
-        try (ChildJvm child = ChildJvm.of(LastGaspChild.class).viaShell("trap '' ABRT").args("abrt").start()) {
+        try (ChildProcess child = ChildProcess.jvm(LastGaspChild.class).viaShell("trap '' ABRT").args("abrt").start()) {
             for (int i = 1; i <= 3; i++) {
                 child.kill("ABRT");
-                child.awaitLine("HANDLED " + i + " ");
+                child.firstLine("HANDLED " + i + " ");
             }
             child.tell("close");
-            String closed = child.awaitLine("CLOSED ");
+            String closed = child.firstLine("CLOSED ");
             assertEquals("CLOSED disposition=" + NativeSignals.DISPOSITION_IGNORE, closed,
                     "closing puts the inherited SIG_IGN back\n" + child.describe());
             child.tell("exit");
@@ -41,16 +41,16 @@ class LastGaspSurvivalTest {
     void asPid1OfAContainerChainPreviousOnADefaultThatEndsKeepsHandlingEveryDelivery() throws Exception {
         assumeTrue(unshareWorks(), "unshare --pid --fork is not permitted here (it needs root or"
                 + " user namespaces): the PID 1 case is then covered by test_signals only");
-        try (ChildJvm child = ChildJvm.of(LastGaspChild.class)
+        try (ChildProcess child = ChildProcess.jvm(LastGaspChild.class)
                 .viaShell("exec unshare --pid --fork --kill-child \"$@\"").args("usr1-previous").start()) {
-            String hostPid = child.awaitLine("HOSTPID ").substring("HOSTPID ".length());
+            String hostPid = child.firstLine("HOSTPID ").substring("HOSTPID ".length());
             for (int i = 1; i <= 3; i++) {
                 // The kernel discards USR1 under SIG_DFL for PID 1: the JVM must live on, handling.
                 child.run("kill", "-USR1", hostPid);
-                child.awaitLine("HANDLED " + i + " ");
+                child.firstLine("HANDLED " + i + " ");
             }
             child.tell("close");
-            assertEquals("CLOSED disposition=" + NativeSignals.DISPOSITION_DEFAULT, child.awaitLine("CLOSED "),
+            assertEquals("CLOSED disposition=" + NativeSignals.DISPOSITION_DEFAULT, child.firstLine("CLOSED "),
                     child.describe());
             child.tell("exit");
             assertEquals(0, child.awaitExit(), child.describe());

@@ -16,8 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.sigbridge.child.ChildJvm;
 import io.sigbridge.testsupport.AbortingChild;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** Last-gasp delivery and the fault reporter, in real child JVMs that really die. */
 class LastGaspTest {
@@ -35,16 +35,16 @@ class LastGaspTest {
     }
 
     /** A child that must not leave a core file behind when it aborts. */
-    private ChildJvm startChild(String mode, String... jvmOptions) throws IOException {
+    private ChildProcess startChild(String mode, String... jvmOptions) throws IOException {
         List<String> options = new ArrayList<>(List.of("-XX:-CreateCoredumpOnCrash",
                 "-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native")));
         options.addAll(List.of(jvmOptions));
-        return ChildJvm.of(AbortingChild.class).viaShell("ulimit -c 0")
-                .jvmArgs(options.toArray(new String[0])).args(mode, dir.toString()).start();
+        return ChildProcess.jvm(AbortingChild.class).viaShell("ulimit -c 0")
+                .jvmOptions(options.toArray(new String[0])).args(mode, dir.toString()).start();
     }
 
     private Result runChild(String mode, String... jvmOptions) throws IOException, InterruptedException {
-        try (ChildJvm child = startChild(mode, jvmOptions)) {
+        try (ChildProcess child = startChild(mode, jvmOptions)) {
             int exit = child.awaitExit();
             return new Result(exit, child.output());
         }
@@ -84,7 +84,7 @@ class LastGaspTest {
         // last-gasp signals for itself so that it stays free to run the Java handlers.
         for (int round = 0; round < 5; round++) {
             Files.deleteIfExists(dir.resolve("handler.txt"));
-            try (ChildJvm child = startChild("killed-with-abrt")) {
+            try (ChildProcess child = startChild("killed-with-abrt")) {
                 child.kill("ABRT");
                 assertEquals(134, child.awaitExit(), child.describe());
                 assertTrue(file("handler.txt").startsWith("ran for SIGABRT"), "round " + round + ": " + child.describe());
@@ -118,7 +118,7 @@ class LastGaspTest {
     @Test
     void chainPreviousOntoADefaultThatEndsTheProcessIsSynchronous() throws Exception {
         // Under -Xrs TERM's previous action is SIG_DFL: the handler runs, then TERM ends the process.
-        try (ChildJvm child = startChild("term-previous-default", "-Xrs")) {
+        try (ChildProcess child = startChild("term-previous-default", "-Xrs")) {
             child.kill("TERM");
             assertEquals(143, child.awaitExit(), child.describe());
             assertEquals("ran for SIGTERM(15)", file("handler.txt"));
@@ -127,7 +127,7 @@ class LastGaspTest {
 
     @Test
     void faultReporterOnTermDumpsThenTheJvmShutsDownAsItWouldHave() throws Exception {
-        try (ChildJvm child = startChild("fault-on-term")) {
+        try (ChildProcess child = startChild("fault-on-term")) {
             child.kill("TERM");
             assertEquals(143, child.awaitExit(), child.describe());
         }

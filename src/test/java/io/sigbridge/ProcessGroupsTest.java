@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,21 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sigbridge.internal.ProcessTable;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** Real children in real process groups: interrupt, terminate, escalate, redirects, bad input. */
 class ProcessGroupsTest {
-    private final List<Process> started = new ArrayList<>();
+    private final List<ChildProcess> started = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() {
-        for (Process p : started) {
-            try {
-                Signals.sendToGroup(p.pid(), Signal.named("KILL"));
-            } catch (RuntimeException e) {
-                // already gone
-            }
-            p.destroyForcibly();
-        }
+        started.forEach(ChildProcess::close); // the groups too
     }
 
     /**
@@ -44,14 +35,19 @@ class ProcessGroupsTest {
      * the background by a non-interactive shell (as CI may start it) inherits SIGINT ignored, its
      * children too, and a shell cannot trap a signal that was ignored when it started.
      */
-    private static ProcessBuilder shell(String script) {
-        return new ProcessBuilder("env", "--default-signal=INT", "sh", "-c", script);
+    private static ChildProcess.Builder shell(String script) {
+        return ChildProcess.command("env", "--default-signal=INT", "sh", "-c", script);
     }
 
+    /** {@code ProcessGroups.start} of the shell, ended with its group after the test. */
     private Process start(String script) throws IOException {
-        Process p = ProcessGroups.start(shell(script));
-        started.add(p);
-        return p;
+        return startChild(shell(script).inNewGroup()).process();
+    }
+
+    private ChildProcess startChild(ChildProcess.Builder builder) throws IOException {
+        ChildProcess c = builder.start();
+        started.add(c);
+        return c;
     }
 
     /**
@@ -87,9 +83,10 @@ class ProcessGroupsTest {
 
     @Test
     void childLeadsANewGroupAndKeepsItsPid() throws Exception {
-        Process p = start("echo $$; ps -o pgid= -p $$");
-        List<String> lines = readLines(p);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        ChildProcess c = startChild(shell("echo $$; ps -o pgid= -p $$").inNewGroup());
+        Process p = c.process();
+        c.awaitExit();
+        List<String> lines = c.stdoutLines();
         assertEquals(Long.toString(p.pid()), lines.get(0).trim(), "the shell's $$ is the Process pid");
         assertEquals(Long.toString(p.pid()), lines.get(1).trim(), "it leads a group of its own number");
         assertTrue(ProcessGroups.isGroupLeader(p));
@@ -142,27 +139,28 @@ class ProcessGroupsTest {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         b.environment().put("FOO", "bar");
-        Process p = ProcessGroups.start(b);
-        started.add(p);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue());
-        assertEquals(List.of("from stdin", "FOO=bar", dir.toRealPath().toString()), Files.readAllLines(out));
-        assertEquals(List.of("oops"), Files.readAllLines(err));
-        assertEquals(p, p.onExit().get(30, TimeUnit.SECONDS));
-        assertEquals(p.pid(), p.toHandle().pid());
+        Process p = ProcessGroups.start(b); // the redirects under test: not the launcher's
+        try {
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            assertEquals(List.of("from stdin", "FOO=bar", dir.toRealPath().toString()), Files.readAllLines(out));
+            assertEquals(List.of("oops"), Files.readAllLines(err));
+            assertEquals(p, p.onExit().get(30, TimeUnit.SECONDS));
+            assertEquals(p.pid(), p.toHandle().pid());
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test
     void aProcessNotStartedHereGetsSigintAloneNotItsGroup() throws Exception {
-        Process p = shell("trap 'exit 5' INT; echo ready; while :; do sleep 0.05; done").start();
-        started.add(p);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            assertEquals("ready", r.readLine());
-            assertFalse(ProcessGroups.isGroupLeader(p));
-            ProcessGroups.interrupt(p); // it shares our group: a group-wide INT would end this JVM
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(5, p.exitValue());
-        }
+        ChildProcess c = startChild(shell("trap 'exit 5' INT; echo ready; while :; do sleep 0.05; done"));
+        Process p = c.process();
+        assertEquals("ready", c.nextLine());
+        assertFalse(ProcessGroups.isGroupLeader(p));
+        ProcessGroups.interrupt(p); // it shares our group: a group-wide INT would end this JVM
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(5, p.exitValue());
     }
 
     @Test
@@ -186,15 +184,5 @@ class ProcessGroupsTest {
         Termination t = ProcessGroups.terminate(alive, Duration.ofSeconds(20)).get(60, TimeUnit.SECONDS);
         assertEquals(143, t.exitStatus());
         assertEquals(Optional.of(Signal.TERM), t.signal());
-    }
-
-    private static List<String> readLines(Process p) throws IOException {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null;) {
-                lines.add(line);
-            }
-        }
-        return lines;
     }
 }

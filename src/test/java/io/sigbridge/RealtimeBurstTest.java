@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
@@ -73,9 +74,9 @@ class RealtimeBurstTest {
             }
         });
         boolean quiet = false;
-        try (TestProcesses.Started sender = TestProcesses.startHelper("burst", TestProcesses.ourPid(),
-                rt.number(), WARM_UP)) {
-            sender.waitForSuccess();
+        try (ChildProcess sender = ChildProcess.helper("burst", TestProcesses.ourPid(),
+                rt.number(), WARM_UP).start()) {
+            sender.awaitSuccess();
             assertTrue(all.await(TestProcesses.WAIT_SECONDS, TimeUnit.SECONDS), "the warm-up burst"
                     + " accounted for " + accounted.get() + " of " + WARM_UP + " deliveries");
             quiet = TestProcesses.awaitNotPending(rt);
@@ -150,9 +151,9 @@ class RealtimeBurstTest {
             }
         });
         boolean quiet = false;
-        try (TestProcesses.Started sender = TestProcesses.startHelper("burst", TestProcesses.ourPid(),
-                rt.number(), COUNT)) {
-            String report = sender.waitForSuccess();
+        try (ChildProcess sender = ChildProcess.helper("burst", TestProcesses.ourPid(),
+                rt.number(), COUNT).start()) {
+            String report = sender.awaitSuccess();
             boolean done = all.await(TestProcesses.WAIT_SECONDS, TimeUnit.SECONDS);
             quiet = TestProcesses.awaitNotPending(rt);
             SignalStats after = TestProcesses.awaitQuiescentStats(rt);
@@ -223,7 +224,7 @@ class RealtimeBurstTest {
             return false;
         } finally {
             // The default action of a real-time signal ends the JVM: close only once nothing of
-            // the burst can still be pending (the sender is dead by now, see Started.close).
+            // the burst can still be pending (the sender is dead by now, see ChildProcess.close).
             if (quiet || TestProcesses.awaitNotPending(rt)) {
                 registration.close();
             } else {

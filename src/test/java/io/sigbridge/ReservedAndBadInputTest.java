@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,8 +165,8 @@ class ReservedAndBadInputTest {
     @Test
     void sendingToADeadProcessIsNoSuchProcess() throws Exception {
         long dead;
-        try (TestProcesses.Started t = TestProcesses.start(List.of("true"))) {
-            t.waitForSuccess(); // waitFor reaps it: the pid is free now
+        try (ChildProcess t = ChildProcess.command(List.of("true")).mergeStderr().start()) {
+            t.awaitSuccess(); // waitFor reaps it: the pid is free now
             dead = t.pid();
         }
         NoSuchProcessException e = assertThrows(NoSuchProcessException.class,
@@ -197,8 +198,8 @@ class ReservedAndBadInputTest {
             command.addAll(TestProcesses.javaCommand());
             command.addAll(List.of("-Djava.io.tmpdir=" + temp.resolve("tmp"), "-cp", classes.toString(),
                     "io.sigbridge.internal.cli.Main", "send", Long.toString(TestProcesses.ourPid()), "USR1"));
-            try (TestProcesses.Started child = TestProcesses.start(command)) {
-                status = child.waitForExit();
+            try (ChildProcess child = ChildProcess.command(command).mergeStderr().start()) {
+                status = child.awaitExit();
                 output = child.output();
             }
             assertEquals(1, status, "exit status of the unprivileged send; output: " + output);

@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.testsupport.ChildProcess;
+
 /**
  * What the receiver learns about who sent a signal, with real other processes as senders:
  * {@code kill(1)}, {@code sigqueue(2)} from the helper, and {@link Signals#send} to ourselves.
@@ -22,9 +24,9 @@ class SenderIdentityTest {
     @Test
     void killCommandIsReportedAsTheSenderWithOurUidAndSiUser() throws Exception {
         SignalSubscription sub = Signals.subscribe(Signal.USR1);
-        try (TestProcesses.Started kill = TestProcesses.start(
-                List.of("kill", "-USR1", Long.toString(TestProcesses.ourPid())))) {
-            kill.waitForSuccess();
+        try (ChildProcess kill = ChildProcess.command(
+                List.of("kill", "-USR1", Long.toString(TestProcesses.ourPid()))).mergeStderr().start()) {
+            kill.awaitSuccess();
             SignalEvent e = sub.poll(WAIT);
             assertNotNull(e, "no USR1 event within " + WAIT + " after `kill -USR1` exited with 0");
             assertEquals(Signal.USR1, e.signal());
@@ -43,9 +45,9 @@ class SenderIdentityTest {
     void sigqueueFromAnotherProcessCarriesItsValueAndPid() throws Exception {
         for (Signal signal : List.of(Signal.USR1, Signal.realtime(1))) {
             SignalSubscription sub = Signals.subscribe(signal);
-            try (TestProcesses.Started helper = TestProcesses.startHelper("queue",
-                    TestProcesses.ourPid(), signal.number(), 123456)) {
-                helper.waitForSuccess();
+            try (ChildProcess helper = ChildProcess.helper("queue",
+                    TestProcesses.ourPid(), signal.number(), 123456).start()) {
+                helper.awaitSuccess();
                 SignalEvent e = sub.poll(WAIT);
                 assertNotNull(e, "no " + signal + " event within " + WAIT + " after the helper's sigqueue");
                 assertEquals(signal, e.signal());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.sigbridge.child.ChildJvm;
+import io.sigbridge.testsupport.ChildProcess;
 import io.sigbridge.testsupport.SuspendResumeChild;
 
 /**
@@ -22,14 +22,14 @@ class SuspendResumeSignalTest {
     void theReservedSignalIsTheOneHotSpotTookForSuspendResume(String setting) throws Exception {
         int usr2 = Signal.USR2.number();
         int candidate = 40; // a real-time signal: where "40" (and 2^32 + 40, as an int) moves it
-        try (ChildJvm child = ChildJvm.of(SuspendResumeChild.class)
+        try (ChildProcess child = ChildProcess.jvm(SuspendResumeChild.class)
                 .viaShell("export _JAVA_SR_SIGNUM='" + setting + "'")
                 .args(Integer.toString(usr2), Integer.toString(candidate)).start()) {
             for (String line : child.stdoutLines()) {
                 if (!line.startsWith("SIGNAL ")) {
                     continue;
                 }
-                var fields = ChildJvm.fields(line);
+                var fields = ChildProcess.fields(line);
                 assertEquals(fields.get("hotspot"), fields.get("reserved"),
                         "_JAVA_SR_SIGNUM='" + setting + "': " + line + "\n" + child.describe());
             }

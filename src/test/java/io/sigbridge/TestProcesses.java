@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shared plumbing of the in-process tests: starting real other processes that signal this JVM
- * (the {@code sigbridge-helper} binary, {@code kill}, child JVMs), waiting for them with bounded
- * waits, and looking at this process's pending signals in {@code /proc/self/status}.
+ * Shared plumbing of the in-process tests: where the programs they start are (the
+ * {@code sigbridge-helper} binary, {@code java}; {@link io.sigbridge.testsupport.ChildProcess}
+ * starts them), bounded waits, and this process's pending signals in {@code /proc/self/status}.
  */
 public final class TestProcesses {
     /** The bound of every wait in these tests; reaching it is a failure, not a pass. */
@@ -57,107 +55,21 @@ public final class TestProcesses {
         return Path.of(configured);
     }
 
-    /** Starts {@code sigbridge-helper MODE ARGS...}; its output goes to a temporary file. */
-    public static Started startHelper(String mode, Object... args) {
-        List<String> command = new ArrayList<>();
-        command.add(helper().toString());
-        command.add(mode);
-        for (Object a : args) {
-            command.add(String.valueOf(a));
-        }
-        return start(command);
-    }
-
-    /** Starts a process with stdout and stderr merged into a temporary file. */
-    public static Started start(List<String> command) {
-        try {
-            Path output = Files.createTempFile("sigbridge-test-", ".out");
-            output.toFile().deleteOnExit();
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-            return new Started(pb.start(), command, output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-    }
-
-    /** A started process; {@link #close()} kills it if it is still there. */
-    public static final class Started implements AutoCloseable {
-        private final Process process;
-        private final List<String> command;
-        private final Path output;
-
-        Started(Process process, List<String> command, Path output) {
-            this.process = process;
-            this.command = command;
-            this.output = output;
-        }
-
-        public Process process() {
-            return process;
-        }
-
-        public long pid() {
-            return process.pid();
-        }
-
-        /** Waits (bounded) for the process to end and returns its exit status. */
-        public int waitForExit() throws InterruptedException {
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail(command + " did not end within " + WAIT_SECONDS + " s; output so far: " + output());
-            }
-            return process.exitValue();
-        }
-
-        /** Waits (bounded) for the process and asserts that it exited with 0. */
-        public String waitForSuccess() throws InterruptedException {
-            int status = waitForExit();
-            String out = output();
-            assertEquals(0, status, command + " exited with " + status + ": " + out);
-            return out;
-        }
-
-        public String output() {
-            try {
-                return Files.readString(output, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "<cannot read " + output + ": " + e + ">";
-            }
-        }
-
-        @Override
-        public void close() {
-            // runuser and sh start children of their own: end those too
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                Files.deleteIfExists(output);
-            } catch (IOException e) {
-                // deleteOnExit is registered
-            }
-        }
-
-        @Override
-        public String toString() {
-            return String.join(" ", command) + " (pid " + process.pid() + ")";
-        }
-    }
-
-    /** The path of {@code java} of the JVM running the tests. */
+    /** The path of {@code java} of the JVM running the tests ({@code java.exe} on Windows). */
     public static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Path.of(System.getProperty("java.home"), "bin", WINDOWS ? "java.exe" : "java").toString();
     }
 
-    /** {@code java --enable-native-access=ALL-UNNAMED} of this JVM, for a child JVM of the CLI. */
+    /**
+     * How every child JVM of the tests starts: this JVM's {@code java} (under qemu the aarch64
+     * one), with {@code --enable-native-access=ALL-UNNAMED} for the library's System.load. On
+     * Windows {@code java.exe} alone: the Windows JVM is Temurin 17, which restricts nothing.
+     */
     public static List<String> javaCommand() {
-        return List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED");
+        return WINDOWS ? List.of(javaExecutable()) : List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED");
     }
+
+    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
     /**
      * Whether {@code signal} is pending for this process as a whole ({@code ShdPnd} in

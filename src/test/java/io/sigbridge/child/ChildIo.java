@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.SignalEvent;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
- * The child side of {@link ChildJvm}'s protocol: whole lines on stdout, commands as lines on
+ * The child side of {@link ChildProcess}'s protocol: whole lines on stdout, commands as lines on
  * stdin, and two safety nets so that no child outlives its test: it halts when stdin reaches
  * end of file (the test JVM is gone) and after {@link #LIFETIME_SECONDS} in any case.
  */
@@ -66,7 +68,7 @@ final class ChildIo {
 
     /** The next command line from the test; exits the child on end of file or after 30 s. */
     static String command() throws InterruptedException {
-        String line = COMMANDS.poll(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS);
+        String line = COMMANDS.poll(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS);
         if (line == null) {
             say("TIMEOUT waiting for a command");
             System.exit(EXIT_TIMEOUT);
@@ -75,6 +77,14 @@ final class ChildIo {
             Runtime.getRuntime().halt(EXIT_ORPHANED);
         }
         return line;
+    }
+
+    /** Waits ({@link ChildProcess#WAIT}) for {@code latch}; otherwise says {@code timeoutLine} and exits. */
+    static void awaitOrExit(CountDownLatch latch, String timeoutLine) throws InterruptedException {
+        if (!latch.await(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            say(timeoutLine);
+            System.exit(EXIT_TIMEOUT);
+        }
     }
 
     /** Blocks until the test sends a command, which is not expected: the child should die first. */

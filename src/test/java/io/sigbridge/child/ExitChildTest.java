@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.testsupport.ChildProcess;
+
 /**
  * The end of a JVM that uses sigbridge (issue 15): the dispatcher serves the shutdown hooks to
  * their end, then leaves its native wait at JVMTI VMDeath, before HotSpot's exit would wait
@@ -18,26 +20,26 @@ class ExitChildTest {
 
     @Test
     void aTermWhileTheHooksRunAfterMainReturnedReachesItsHandler() throws Exception {
-        try (ChildJvm child = ChildJvm.of(ExitChild.class).start()) {
+        try (ChildProcess child = ChildProcess.jvm(ExitChild.class).start()) {
             child.tell("return");
-            child.awaitLine("HOOK running");
+            child.firstLine("HOOK running");
             long sender = child.kill("TERM");
-            Map<String, String> handled = ChildJvm.fields(child.awaitLine("TERM handled"));
+            Map<String, String> handled = ChildProcess.fields(child.firstLine("TERM handled"));
             assertEquals(Long.toString(sender), handled.get("sender"), child.describe());
             assertEquals("sigbridge-dispatch", handled.get("thread"));
-            child.awaitLine("HOOK saw TERM");
+            child.firstLine("HOOK saw TERM");
             assertEquals(0, child.awaitExit(), child.describe());
         }
     }
 
     @Test
     void aTermWhileTheHooksOfSystemExitRunReachesItsHandler() throws Exception {
-        try (ChildJvm child = ChildJvm.of(ExitChild.class).start()) {
+        try (ChildProcess child = ChildProcess.jvm(ExitChild.class).start()) {
             child.tell("exit 7");
-            child.awaitLine("HOOK running");
+            child.firstLine("HOOK running");
             child.kill("TERM");
-            child.awaitLine("TERM handled");
-            child.awaitLine("HOOK saw TERM");
+            child.firstLine("TERM handled");
+            child.firstLine("HOOK saw TERM");
             assertEquals(7, child.awaitExit(), child.describe());
         }
     }
@@ -45,11 +47,11 @@ class ExitChildTest {
     /** The case the Shutdown API builds on: a TERM starts the shutdown, a second one comes during it. */
     @Test
     void aSecondTermDuringTheShutdownTheFirstStartedReachesItsHandler() throws Exception {
-        try (ChildJvm child = ChildJvm.of(ExitChild.class).args("chain").start()) {
+        try (ChildProcess child = ChildProcess.jvm(ExitChild.class).args("chain").start()) {
             child.kill("TERM");
-            child.awaitLine("HOOK running terms=1");
+            child.firstLine("HOOK running terms=1");
             child.kill("TERM");
-            child.awaitLine("HOOK saw TERM terms=2");
+            child.firstLine("HOOK saw TERM terms=2");
             assertEquals(DIED_BY_TERM, child.awaitExit(), "the first TERM's chain: the JVM's exit\n"
                     + child.describe());
         }
@@ -61,12 +63,12 @@ class ExitChildTest {
      */
     @Test
     void theDispatcherIsOutOfNativeCodeBeforeHotSpotWaitsForSuchThreads() throws Exception {
-        try (ChildJvm child = ChildJvm.of(ExitChild.class).args("probe")
-                .jvmArgs("-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native"))
+        try (ChildProcess child = ChildProcess.jvm(ExitChild.class).args("probe")
+                .jvmOptions("-Dsigbridge.test.native=" + System.getProperty("sigbridge.test.native"))
                 .start()) {
             child.tell("return");
-            child.awaitLine("PROBE installed");
-            Map<String, String> probe = ChildJvm.fields(child.awaitLine("VMDEATH "));
+            child.firstLine("PROBE installed");
+            Map<String, String> probe = ChildProcess.fields(child.firstLine("VMDEATH "));
             System.out.println("VMDeath probe: " + probe);
             assertEquals("0", probe.get("jvmtiError"), child.describe());
             assertEquals("false", probe.get("inNative"), "the dispatcher left its native wait at"

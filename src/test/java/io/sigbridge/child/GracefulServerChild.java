@@ -1,8 +1,9 @@
 package io.sigbridge.child;
 
 import io.sigbridge.examples.GracefulServer;
+import io.sigbridge.testsupport.ChildProcess;
 
-/** The README's worked example, {@link GracefulServer}, under {@link ChildJvm}'s protocol. */
+/** The README's worked example, {@link GracefulServer}, under {@link ChildProcess}'s protocol. */
 public final class GracefulServerChild {
     private GracefulServerChild() {}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** A HUP inherited as SIG_IGN (nohup) can be handled and is ignored again after close. */
 class HupIgnoredChildTest {
@@ -14,22 +15,22 @@ class HupIgnoredChildTest {
 
     @Test
     void inheritedIgnoredHupIsHandledAndIgnoredAgainAfterClose() throws Exception {
-        try (ChildJvm child = ChildJvm.of(HupIgnoredChild.class).viaShell("trap '' HUP").start()) {
-            Map<String, String> disposition = ChildJvm.fields(child.awaitLine("DISPOSITION "));
+        try (ChildProcess child = ChildProcess.jvm(HupIgnoredChild.class).viaShell("trap '' HUP").start()) {
+            Map<String, String> disposition = ChildProcess.fields(child.firstLine("DISPOSITION "));
             assertEquals(IGNORE, disposition.get("inherited"), "the shell made HUP ignored and the JVM kept it");
             assertEquals(Integer.toString(NativeSignals.DISPOSITION_SIGBRIDGE), disposition.get("registered"));
 
             long sender = child.kill("HUP");
-            assertEquals(Long.toString(sender), ChildJvm.fields(child.awaitLine("HUP handled")).get("sender"));
+            assertEquals(Long.toString(sender), ChildProcess.fields(child.firstLine("HUP handled")).get("sender"));
 
             child.tell("close");
-            assertEquals(IGNORE, ChildJvm.fields(child.awaitLine("CLOSED ")).get("disposition"),
+            assertEquals(IGNORE, ChildProcess.fields(child.firstLine("CLOSED ")).get("disposition"),
                     "close puts SIG_IGN back, not SIG_DFL\n" + child.describe());
 
             // Ignored signals are discarded when sent: once kill returns, it either killed us or not.
             child.kill("HUP");
             child.tell("exit 7");
-            Map<String, String> exiting = ChildJvm.fields(child.awaitLine("EXITING "));
+            Map<String, String> exiting = ChildProcess.fields(child.firstLine("EXITING "));
             assertEquals(7, child.awaitExit(), "a HUP after close did not end the child (129 if it had)\n"
                     + child.describe());
             assertEquals("1", exiting.get("invocations"), "only the first HUP reached sigbridge: " + exiting);

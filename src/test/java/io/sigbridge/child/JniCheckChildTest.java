@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.testsupport.ChildProcess;
+
 /**
  * Every JNI path of the library in a child under -Xcheck:jni: nothing may make the checker warn
  * or abort. HotSpot's periodic signal-handler check (part of -Xcheck:jni) prints
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class JniCheckChildTest {
     @Test
     void everyJniPathIsCleanUnderXcheckJni() throws Exception {
-        try (ChildJvm child = ChildJvm.of(JniCheckChild.class).start()) {
+        try (ChildProcess child = ChildProcess.jvm(JniCheckChild.class).start()) {
             int exit = child.awaitExit();
             String output = child.output();
             System.out.println("JniCheckChild output:\n" + output);

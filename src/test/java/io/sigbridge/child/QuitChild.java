@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
@@ -24,10 +23,7 @@ public final class QuitChild {
             handled.countDown();
         });
         ChildIo.ready();
-        if (!handled.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            say("TIMEOUT waiting for QUIT");
-            System.exit(ChildIo.EXIT_TIMEOUT);
-        }
+        ChildIo.awaitOrExit(handled, "TIMEOUT waiting for QUIT");
         System.exit(0);
     }
 

@@ -13,6 +13,7 @@ import io.sigbridge.ReservedSignalException;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** QUIT is the JVM's thread dump unless -Xrs; with -Xrs a real kill -QUIT reaches Java. */
 class QuitChildTest {
@@ -31,12 +32,12 @@ class QuitChildTest {
 
     @Test
     void quitIsHandledUnderXrs() throws Exception {
-        try (ChildJvm child = ChildJvm.of(QuitChild.class).jvmArgs("-Xrs").start()) {
-            assertEquals("RESERVATION none", child.awaitLine("RESERVATION "));
+        try (ChildProcess child = ChildProcess.jvm(QuitChild.class).jvmOptions("-Xrs").start()) {
+            assertEquals("RESERVATION none", child.firstLine("RESERVATION "));
             // true when this test JVM is a JDK before 20: its children inherit QUIT blocked
-            System.out.println("QuitChild under -Xrs: " + child.awaitLine("MASK "));
+            System.out.println("QuitChild under -Xrs: " + child.firstLine("MASK "));
             long sender = child.kill("QUIT");
-            assertEquals(Long.toString(sender), ChildJvm.fields(child.awaitLine("QUIT handled")).get("sender"));
+            assertEquals(Long.toString(sender), ChildProcess.fields(child.firstLine("QUIT handled")).get("sender"));
             assertEquals(0, child.awaitExit(), child.describe());
             assertFalse(child.output().contains("Full thread dump"), "the JVM did not dump threads\n" + child.describe());
         }

@@ -25,6 +25,27 @@ import io.sigbridge.internal.NativeSignals;
 public final class ShutdownChild {
     private ShutdownChild() {}
 
+    /**
+     * Phases a (a second long) and b with exit status 5, then READY; returns once TERM started
+     * phase a, so that main goes on while the phases run.
+     */
+    private static void awaitPhaseA() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        Shutdown.builder()
+                .phase("a", Duration.ofSeconds(10), e -> {
+                    phase("a", e);
+                    started.countDown();
+                    Thread.sleep(1000);
+                    say("PHASE a done");
+                })
+                .phase("b", Duration.ofSeconds(10), e -> phase("b", e))
+                .exitStatus(5)
+                .install();
+        hook("HOOK ran");
+        ChildIo.ready();
+        ChildIo.awaitOrExit(started, "TIMEOUT no TERM came");
+    }
+
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         switch (mode) {
@@ -180,44 +201,12 @@ public final class ShutdownChild {
                 break;
             }
             case "main-returns": {
-                CountDownLatch started = new CountDownLatch(1);
-                Shutdown.builder()
-                        .phase("a", Duration.ofSeconds(10), e -> {
-                            phase("a", e);
-                            started.countDown(); // main returns now, as when a server stops
-                            Thread.sleep(1000);
-                            say("PHASE a done");
-                        })
-                        .phase("b", Duration.ofSeconds(10), e -> phase("b", e))
-                        .exitStatus(5)
-                        .install();
-                hook("HOOK ran");
-                ChildIo.ready();
-                if (!started.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    say("TIMEOUT no TERM came");
-                    System.exit(ChildIo.EXIT_TIMEOUT);
-                }
+                awaitPhaseA(); // main returns now, as when a server stops
                 say("MAIN returns");
                 return;
             }
             case "exit-elsewhere": {
-                CountDownLatch started = new CountDownLatch(1);
-                Shutdown.builder()
-                        .phase("a", Duration.ofSeconds(10), e -> {
-                            phase("a", e);
-                            started.countDown(); // main calls System.exit now
-                            Thread.sleep(1000);
-                            say("PHASE a done");
-                        })
-                        .phase("b", Duration.ofSeconds(10), e -> phase("b", e))
-                        .exitStatus(5)
-                        .install();
-                hook("HOOK ran");
-                ChildIo.ready();
-                if (!started.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    say("TIMEOUT no TERM came");
-                    System.exit(ChildIo.EXIT_TIMEOUT);
-                }
+                awaitPhaseA(); // main calls System.exit now
                 say("MAIN exits 6");
                 System.exit(6);
                 return;

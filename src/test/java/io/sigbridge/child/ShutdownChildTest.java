@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.sigbridge.Shutdown;
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * {@link io.sigbridge.Shutdown} in real child JVMs ({@link ShutdownChild}), triggered by the real
@@ -32,8 +33,8 @@ import io.sigbridge.internal.NativeSignals;
 class ShutdownChildTest {
     private static final int DIED_BY_TERM = 128 + 15;
 
-    private static ChildJvm start(String... args) throws Exception {
-        return ChildJvm.of(ShutdownChild.class).args(args).start();
+    private static ChildProcess start(String... args) throws Exception {
+        return ChildProcess.jvm(ShutdownChild.class).args(args).start();
     }
 
     private static int index(List<String> out, String prefix) {
@@ -48,7 +49,7 @@ class ShutdownChildTest {
     @ParameterizedTest(name = "-Xrs: {0}")
     @ValueSource(booleans = {false, true})
     void phasesRunInOrderOnOneThreadWithTheSenderThenTheHooksAndExitStatus0(boolean xrs) throws Exception {
-        try (ChildJvm child = ChildJvm.of(ShutdownChild.class).jvmArgs(xrs ? new String[] {"-Xrs"} : new String[0])
+        try (ChildProcess child = ChildProcess.jvm(ShutdownChild.class).jvmOptions(xrs ? new String[] {"-Xrs"} : new String[0])
                 .args("order", "0").start()) {
             long sender = child.kill("TERM");
             int exit = child.awaitExit();
@@ -60,7 +61,7 @@ class ShutdownChildTest {
             int hook = index(out, "HOOK ran");
             assertTrue(a >= 0 && a < b && b < c && c < hook, "a, b, c, then the JVM's hooks\n" + child.describe());
             for (int i : new int[] {a, b, c}) {
-                Map<String, String> f = ChildJvm.fields(out.get(i));
+                Map<String, String> f = ChildProcess.fields(out.get(i));
                 assertEquals(Long.toString(sender), f.get("sender"), "the kill process reaches the phase: " + out.get(i));
                 assertEquals("TERM", f.get("signal"));
                 assertEquals("sigbridge-shutdown", f.get("thread"), "not the dispatcher: " + out.get(i));
@@ -71,17 +72,17 @@ class ShutdownChildTest {
 
     @Test
     void withoutAnExitStatusItIs128PlusTheSignal() throws Exception {
-        try (ChildJvm child = start("order")) {
+        try (ChildProcess child = start("order")) {
             child.kill("INT");
             assertEquals(128 + 2, child.awaitExit(), child.describe());
-            assertEquals("INT", ChildJvm.fields(child.stdoutLines().get(index(child.stdoutLines(), "PHASE c")))
+            assertEquals("INT", ChildProcess.fields(child.stdoutLines().get(index(child.stdoutLines(), "PHASE c")))
                     .get("signal"), child.describe());
         }
     }
 
     @Test
     void aPhaseThatThrowsOrPassesItsTimeoutIsLoggedAndTheNextRuns() throws Exception {
-        try (ChildJvm child = start("timeout")) {
+        try (ChildProcess child = start("timeout")) {
             child.kill("TERM");
             int exit = child.awaitExit();
             assertEquals(DIED_BY_TERM, exit, "a phase failed: 128+n despite exitStatus(0)\n" + child.describe());
@@ -92,8 +93,8 @@ class ShutdownChildTest {
             int after = index(out, "PHASE after");
             assertTrue(threw >= 0 && threw < slow && slow < after, child.describe());
             assertTrue(interrupted > slow, "the late phase was interrupted\n" + child.describe());
-            assertEquals("sigbridge-shutdown", ChildJvm.fields(out.get(slow)).get("thread"));
-            assertEquals("sigbridge-shutdown-2", ChildJvm.fields(out.get(after)).get("thread"),
+            assertEquals("sigbridge-shutdown", ChildProcess.fields(out.get(slow)).get("thread"));
+            assertEquals("sigbridge-shutdown-2", ChildProcess.fields(out.get(after)).get("thread"),
                     "the next phase runs on a fresh thread\n" + child.describe());
             String log = child.stderr();
             assertTrue(log.contains("phase 'throws' threw after") && log.contains("boom in a phase"),
@@ -106,7 +107,7 @@ class ShutdownChildTest {
 
     @Test
     void theDeadlineHaltsWithAllStacksAnd124() throws Exception {
-        try (ChildJvm child = start("deadline")) {
+        try (ChildProcess child = start("deadline")) {
             child.kill("TERM");
             int exit = child.awaitExit();
             assertEquals(Shutdown.DEFAULT_DEADLINE_STATUS, exit, child.describe());
@@ -122,16 +123,16 @@ class ShutdownChildTest {
 
     @Test
     void theDeadlineCoversTheJvmsHooksAndCanDumpToAFile(@TempDir Path dir) throws Exception {
-        try (ChildJvm child = start("hook-hangs")) {
+        try (ChildProcess child = start("hook-hangs")) {
             child.kill("TERM");
-            child.awaitLine("HOOK started");
+            child.firstLine("HOOK started");
             assertEquals(Shutdown.DEFAULT_DEADLINE_STATUS, child.awaitExit(), child.describe());
             String err = child.stderr();
             assertTrue(err.contains("the phases done, in the JVM's shutdown hooks"), child.describe());
             assertTrue(err.contains("\"child-hook\""), "the hung hook is in the dump\n" + child.describe());
         }
         Path file = dir.resolve("stacks.txt");
-        try (ChildJvm child = start("deadline", file.toString())) {
+        try (ChildProcess child = start("deadline", file.toString())) {
             child.kill("TERM");
             assertEquals(Shutdown.DEFAULT_DEADLINE_STATUS, child.awaitExit(), child.describe());
             String dump = Files.readString(file);
@@ -142,9 +143,9 @@ class ShutdownChildTest {
 
     @Test
     void aSecondTermHaltsAtOnceWith143AndADump() throws Exception {
-        try (ChildJvm child = start("second")) {
+        try (ChildProcess child = start("second")) {
             child.kill("TERM");
-            child.awaitLine("PHASE waits");
+            child.firstLine("PHASE waits");
             long second = child.kill("TERM");
             int exit = child.awaitExit();
             assertEquals(DIED_BY_TERM, exit, child.describe());
@@ -158,9 +159,9 @@ class ShutdownChildTest {
 
     @Test
     void aSecondTermDuringTheJvmsHooksStillHaltsAtOnce() throws Exception {
-        try (ChildJvm child = start("second-in-hooks")) {
+        try (ChildProcess child = start("second-in-hooks")) {
             child.kill("TERM");
-            child.awaitLine("HOOK started");
+            child.firstLine("HOOK started");
             child.kill("TERM");
             int exit = child.awaitExit();
             assertEquals(DIED_BY_TERM, exit, "the hook sleeps 60 s: only the second TERM ends it\n"
@@ -172,12 +173,12 @@ class ShutdownChildTest {
 
     @Test
     void aTermDuringStartUpIsHeldAndRunsThePhasesOnceTheyExist() throws Exception {
-        try (ChildJvm child = start("early")) {
+        try (ChildProcess child = start("early")) {
             assertTrue(child.stdoutLines().contains("EARLY active=true"), child.describe());
             long sender = child.kill("TERM");
-            awaitLog(child, "came during start-up; held");
+            child.awaitStderr("came during start-up; held");
             child.tell("ping");
-            assertEquals("1", ChildJvm.fields(child.awaitLine("ALIVE ping")).get("delivered"), child.describe());
+            assertEquals("1", ChildProcess.fields(child.firstLine("ALIVE ping")).get("delivered"), child.describe());
             assertTrue(child.isAlive(), "the held TERM did not end the JVM half-started\n" + child.describe());
             assertFalse(child.stdout().contains("PHASE"), child.describe());
             child.tell("install");
@@ -188,7 +189,7 @@ class ShutdownChildTest {
             int b = index(out, "PHASE b");
             assertTrue(index(out, "INSTALLED early-active=false") >= 0, child.describe());
             assertTrue(a >= 0 && a < b && b < index(out, "HOOK ran"), child.describe());
-            assertEquals(Long.toString(sender), ChildJvm.fields(out.get(a)).get("sender"),
+            assertEquals(Long.toString(sender), ChildProcess.fields(out.get(a)).get("sender"),
                     "the held event is the one the phases get\n" + child.describe());
             assertTrue(child.stderr().contains("held since start-up"), child.describe());
         }
@@ -196,26 +197,18 @@ class ShutdownChildTest {
 
     @Test
     void closingTheEarlyRegistrationHandsAHeldTermToTheJvm() throws Exception {
-        try (ChildJvm child = start("early-close")) {
+        try (ChildProcess child = start("early-close")) {
             child.kill("TERM");
-            awaitLog(child, "came during start-up; held");
+            child.awaitStderr("came during start-up; held");
             child.tell("close");
             assertEquals(DIED_BY_TERM, child.awaitExit(), "the JVM's own TERM handling, late\n" + child.describe());
             assertTrue(child.stdoutLines().contains("HOOK ran"), child.describe());
         }
     }
 
-    /** Polls the child's stderr (its log), bounded. */
-    private static void awaitLog(ChildJvm child, String text) throws InterruptedException {
-        for (int tries = 0; !child.stderr().contains(text); tries++) {
-            assertTrue(tries < 3000, "no '" + text + "' in the child's log\n" + child.describe());
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void oneShutdownPerProcessAndCloseGivesTermBackToTheJvm() throws Exception {
-        try (ChildJvm child = start("once")) {
+        try (ChildProcess child = start("once")) {
             List<String> out = child.stdoutLines();
             for (String label : new String[] {"SECOND-INSTALL", "SECOND-EARLY", "AFTER-EARLY"}) {
                 String line = out.get(index(out, label + " "));
@@ -224,7 +217,7 @@ class ShutdownChildTest {
                 assertTrue(line.contains("one per process"), line);
             }
             assertTrue(out.contains("CLOSED active=false"), child.describe());
-            Map<String, String> address = ChildJvm.fields(out.get(index(out, "ADDRESS ")));
+            Map<String, String> address = ChildProcess.fields(out.get(index(out, "ADDRESS ")));
             assertNotEquals(address.get("before"), address.get("during"), address.toString());
             assertEquals(address.get("before"), address.get("after"), "the JVM's TERM handler is back: " + address);
             assertEquals(Integer.toString(NativeSignals.DISPOSITION_OTHER), address.get("disposition"));
@@ -242,7 +235,7 @@ class ShutdownChildTest {
         // Under -Xrs the previous action is SIG_DFL, which would make TERM a last gasp: the
         // process would die by TERM right after the handlers, before the phases.
         Path report = dir.resolve("faults.txt");
-        try (ChildJvm child = ChildJvm.of(ShutdownChild.class).jvmArgs(xrs ? new String[] {"-Xrs"} : new String[0])
+        try (ChildProcess child = ChildProcess.jvm(ShutdownChild.class).jvmOptions(xrs ? new String[] {"-Xrs"} : new String[0])
                 .args("chain", report.toString()).start()) {
             long sender = child.kill("TERM");
             int exit = child.awaitExit();
@@ -258,7 +251,7 @@ class ShutdownChildTest {
 
     @Test
     void systemExitInAPhaseEndsThereWithItsStatus() throws Exception {
-        try (ChildJvm child = start("exit-in-phase")) {
+        try (ChildProcess child = start("exit-in-phase")) {
             child.kill("TERM");
             assertEquals(7, child.awaitExit(), child.describe());
             List<String> out = child.stdoutLines();
@@ -271,7 +264,7 @@ class ShutdownChildTest {
 
     @Test
     void mainReturningDuringThePhasesDoesNotEndTheJvm() throws Exception {
-        try (ChildJvm child = start("main-returns")) {
+        try (ChildProcess child = start("main-returns")) {
             child.kill("TERM");
             assertEquals(5, child.awaitExit(), "the configured status, not 0 from main's return\n" + child.describe());
             List<String> out = child.stdoutLines();
@@ -283,7 +276,7 @@ class ShutdownChildTest {
 
     @Test
     void systemExitElsewhereDuringThePhasesWaitsForThemAndKeepsItsStatus() throws Exception {
-        try (ChildJvm child = start("exit-elsewhere")) {
+        try (ChildProcess child = start("exit-elsewhere")) {
             child.kill("TERM");
             assertEquals(6, child.awaitExit(), "the status of the System.exit that came first\n" + child.describe());
             List<String> out = child.stdoutLines();
@@ -296,11 +289,11 @@ class ShutdownChildTest {
 
     @Test
     void aTermWhileTheJvmIsAlreadyExitingRunsNoPhasesAndASecondHalts() throws Exception {
-        try (ChildJvm child = start("jvm-exiting")) {
+        try (ChildProcess child = start("jvm-exiting")) {
             child.tell("exit");
-            child.awaitLine("HOOK started");
+            child.firstLine("HOOK started");
             child.kill("TERM");
-            awaitLog(child, "while the JVM is already exiting");
+            child.awaitStderr("while the JVM is already exiting");
             assertTrue(child.isAlive(), child.describe());
             child.kill("TERM");
             assertEquals(DIED_BY_TERM, child.awaitExit(), child.describe());
@@ -312,22 +305,22 @@ class ShutdownChildTest {
 
     @Test
     void theReadmeExampleFinishesARequestInFlightAndExits0() throws Exception {
-        try (ChildJvm child = ChildJvm.of(GracefulServerChild.class).args("0").start()) {
-            String port = child.awaitLine("listening on port ").split("[ ,]+")[3];
+        try (ChildProcess child = ChildProcess.jvm(GracefulServerChild.class).args("0").start()) {
+            String port = child.firstLine("listening on port ").split("[ ,]+")[3];
             // /work takes 3 s; sent now it is in flight when the TERM comes (and, arriving within
             // the 5 s delay, it is accepted in any case)
             CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
                 try {
                     HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/work")
                             .openConnection();
-                    c.setReadTimeout((int) ChildJvm.WAIT.toMillis());
+                    c.setReadTimeout((int) ChildProcess.WAIT.toMillis());
                     return c.getResponseCode();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
             child.kill("TERM");
-            assertEquals(200, status.get(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS), child.describe());
+            assertEquals(200, status.get(ChildProcess.WAIT.toSeconds(), TimeUnit.SECONDS), child.describe());
             assertEquals(0, child.awaitExit(), child.describe());
             String log = child.stderr();
             assertTrue(log.indexOf("phase 'stop-accepting' done") < log.indexOf("phase 'drain' done")

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.sigbridge.internal.NativeSignals;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** TERM in a real child JVM, sent by the real {@code kill}: consumed, restored, chained. */
 class TermChildTest {
@@ -18,9 +19,9 @@ class TermChildTest {
 
     @Test
     void termHandlerConsumesTermAndTheChildExitsOnlyWhenTold() throws Exception {
-        try (ChildJvm child = ChildJvm.of(TermHandlerChild.class).start()) {
+        try (ChildProcess child = ChildProcess.jvm(TermHandlerChild.class).start()) {
             long sender = child.kill("TERM");
-            Map<String, String> handled = ChildJvm.fields(child.awaitLine("TERM handled"));
+            Map<String, String> handled = ChildProcess.fields(child.firstLine("TERM handled"));
             assertEquals(Long.toString(sender), handled.get("sender"), "the handler sees the kill process as sender");
             assertEquals("0", handled.get("code"), "si_code of kill(2) is SI_USER");
             assertEquals("sigbridge-dispatch", handled.get("thread"));
@@ -37,9 +38,9 @@ class TermChildTest {
 
     @Test
     void closingTheTermRegistrationGivesTermBackToTheJvm() throws Exception {
-        try (ChildJvm child = ChildJvm.of(TermCloseChild.class).start()) {
-            Map<String, String> address = ChildJvm.fields(child.awaitLine("ADDRESS "));
-            Map<String, String> disposition = ChildJvm.fields(child.awaitLine("DISPOSITION "));
+        try (ChildProcess child = ChildProcess.jvm(TermCloseChild.class).start()) {
+            Map<String, String> address = ChildProcess.fields(child.firstLine("ADDRESS "));
+            Map<String, String> disposition = ChildProcess.fields(child.firstLine("DISPOSITION "));
             assertEquals(address.get("before"), address.get("after"),
                     "after close TERM has the JVM's handler again: " + address);
             assertNotEquals(address.get("before"), address.get("during"), "sigbridge's handler replaced it: " + address);
@@ -60,7 +61,7 @@ class TermChildTest {
 
     @Test
     void chainPreviousRunsTheHandlerThenTheJvmShutdown() throws Exception {
-        try (ChildJvm child = ChildJvm.of(TermChainChild.class).start()) {
+        try (ChildProcess child = ChildProcess.jvm(TermChainChild.class).start()) {
             long sender = child.kill("TERM");
             int exit = child.awaitExit();
             assertEquals(DIED_BY_TERM, exit, "the JVM's TERM action ran after ours\n" + child.describe());
@@ -75,7 +76,7 @@ class TermChildTest {
             int hook = out.indexOf("HOOK ran");
             assertTrue(handler >= 0, "the handler ran\n" + child.describe());
             assertTrue(hook > handler, "the shutdown hook ran after the handler\n" + child.describe());
-            assertEquals(Long.toString(sender), ChildJvm.fields(out.get(handler)).get("sender"));
+            assertEquals(Long.toString(sender), ChildProcess.fields(out.get(handler)).get("sender"));
         }
     }
 }

@@ -3,7 +3,6 @@ package io.sigbridge.child;
 import static io.sigbridge.child.ChildIo.say;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
@@ -24,10 +23,7 @@ public final class TermHandlerChild {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> say("HOOK ran"), "child-hook"));
         ChildIo.ready();
-        if (!told.await(ChildJvm.WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            say("TIMEOUT waiting for USR1");
-            System.exit(ChildIo.EXIT_TIMEOUT);
-        }
+        ChildIo.awaitOrExit(told, "TIMEOUT waiting for USR1");
         say("EXITING 42");
         System.exit(42);
     }

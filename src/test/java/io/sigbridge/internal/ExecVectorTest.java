@@ -7,7 +7,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.sigbridge.child.ChildJvm;
+import io.sigbridge.testsupport.ChildProcess;
+
 
 /**
  * Issue 13 item 8: {@code NativeSignals.exec} copies byte[][] vectors for execve. A null element,
@@ -41,7 +42,7 @@ class ExecVectorTest {
 
     @Test
     void badVectorsFailWithEinvalAndTheBytesGivenAreExecd() throws Exception {
-        try (ChildJvm child = ChildJvm.of(ExecChild.class).start()) {
+        try (ChildProcess child = ChildProcess.jvm(ExecChild.class).start()) {
             assertEquals(0, child.awaitExit(), child.describe());
             assertEquals(List.of("null element 22", "NUL inside 22", "no argv[0] 22", "null in envp 22",
                     "null path 22", "\uD83D\uDE00 exec'd"), child.stdoutLines().subList(1, child.stdoutLines().size()),

@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.sigbridge.testsupport.ChildProcess;
 import io.sigbridge.testsupport.LoadAndHandle;
 
 /**
@@ -113,21 +112,11 @@ class NativeAccessTest {
         cmd.addAll(flags);
         cmd.addAll(paths);
         cmd.add(LoadAndHandle.class.getName());
-        Process p = new ProcessBuilder(cmd).start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        String out = read(p.getInputStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM ended");
-        Result r = new Result(cmd, p.exitValue(), out, err.get());
-        assertEquals(0, r.status, r::toString);
-        assertTrue(r.stdout.contains("handled USR1 from pid " + p.pid()), r::toString);
-        return r;
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        try (ChildProcess p = ChildProcess.command(cmd).exitTimeout(Duration.ofSeconds(60)).start()) {
+            Result r = new Result(cmd, p.awaitExit(), p.stdout(), p.stderr());
+            assertEquals(0, r.status, r::toString);
+            assertTrue(r.stdout.contains("handled USR1 from pid " + p.pid()), r::toString);
+            return r;
         }
     }
 

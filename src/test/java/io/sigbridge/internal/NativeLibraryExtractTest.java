@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+
+import io.sigbridge.testsupport.ChildProcess;
 
 class NativeLibraryExtractTest {
     /**
@@ -19,18 +21,14 @@ class NativeLibraryExtractTest {
     void extractingAgainWhileTheFirstCopyRunsGivesAWorkingCopy() throws Exception {
         Path first = NativeLibrary.extract("sigbridge-helper", true);
         // flood with signal 0 only checks that this process exists, for three seconds
-        Process running = new ProcessBuilder(first.toString(), "flood",
-                Long.toString(ProcessHandle.current().pid()), "0", "3000").start();
-        try {
+        try (ChildProcess running = ChildProcess.command(first.toString(), "flood",
+                Long.toString(ProcessHandle.current().pid()), "0", "3000").start()) {
             Path second = NativeLibrary.extract("sigbridge-helper", true);
             assertTrue(Files.isExecutable(second));
-            Process usage = new ProcessBuilder(second.toString()).redirectErrorStream(true).start();
-            usage.getInputStream().readAllBytes();
-            assertTrue(usage.waitFor(10, TimeUnit.SECONDS));
-            assertEquals(2, usage.exitValue(), "the new copy runs and prints its usage");
-        } finally {
-            running.destroy();
-            running.waitFor(10, TimeUnit.SECONDS);
+            try (ChildProcess usage = ChildProcess.command(second.toString()).mergeStderr()
+                    .exitTimeout(Duration.ofSeconds(10)).start()) {
+                assertEquals(2, usage.awaitExit(), "the new copy runs and prints its usage");
+            }
         }
     }
 }

@@ -3,27 +3,23 @@ package io.sigbridge.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.sigbridge.TestProcesses;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** How the library is found, in child JVMs: the override property and a platform with no library. */
 class NativeLibraryLoadingTest {
     private static String[] runList(String... jvmOptions) throws Exception {
-        List<String> cmd = new ArrayList<>(TestProcesses.javaCommand());
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"),
-                "io.sigbridge.internal.cli.Main", "list"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        return new String[] {Integer.toString(p.exitValue()), out};
+        try (ChildProcess list = ChildProcess.java(io.sigbridge.internal.cli.Main.class)
+                .classPath(System.getProperty("sigbridge.test.classes")).jvmOptions(jvmOptions).args("list")
+                .mergeStderr().exitTimeout(Duration.ofSeconds(60)).start()) {
+            int status = list.awaitExit();
+            return new String[] {Integer.toString(status), list.output()};
+        }
     }
 
     private static Path builtLibraryDirectory() {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 
 import io.sigbridge.TestProcesses;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Dumps that leave the run going: the early warning of a slow test (listener and
@@ -64,11 +65,10 @@ class DumpTest {
 
         @Test
         void killedWithUsr1() throws Exception {
-            TestProcesses.Started kill = TestProcesses.start(List.of("kill", "-USR1", Long.toString(TestProcesses.ourPid())));
-            kill.waitForSuccess();
+            ChildProcess.Ran kill = ChildProcess.runToSuccess("kill", "-USR1", Long.toString(TestProcesses.ourPid()));
             Path dump = awaitDump(".USR1." + TestProcesses.ourPid() + ".txt");
-            Files.writeString(dir.resolve("sender"), Long.toString(kill.pid()));
-            assertTrue(Files.readString(dump).contains("SIGUSR1 from pid " + kill.pid()));
+            Files.writeString(dir.resolve("sender"), Long.toString(kill.pid));
+            assertTrue(Files.readString(dump).contains("SIGUSR1 from pid " + kill.pid));
         }
     }
 

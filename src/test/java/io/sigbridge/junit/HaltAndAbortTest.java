@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.TestProcesses;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * The harness ending a real JVM: a child JVM runs a sample test that hangs ignoring interrupts,
@@ -49,11 +49,10 @@ class HaltAndAbortTest {
         }
     }
 
-    private static TestProcesses.Started child(String sample, String... parameters) {
-        List<String> command = new ArrayList<>(List.of(TestProcesses.javaExecutable(), "-Xcheck:jni", "-cp",
-                System.getProperty("java.class.path"), HarnessChild.class.getName(), sample));
-        command.addAll(List.of(parameters));
-        return TestProcesses.start(command);
+    private static ChildProcess child(String sample, String... parameters) throws IOException {
+        return ChildProcess.command(TestProcesses.javaExecutable(), "-Xcheck:jni", "-cp",
+                System.getProperty("java.class.path"), HarnessChild.class.getName(), sample)
+                .args(parameters).mergeStderr().start();
     }
 
     private static List<Path> files(Path dir) throws IOException {
@@ -65,9 +64,9 @@ class HaltAndAbortTest {
     @Test
     void aHungTestIsDumpedThenTheJvmHaltsWithTheDistinctiveStatus(@TempDir Path dir) throws Exception {
         String test = Hangs.class.getName() + ".ignoresInterrupts()";
-        try (TestProcesses.Started c = child(Hangs.class.getName() + "#ignoresInterrupts",
+        try (ChildProcess c = child(Hangs.class.getName() + "#ignoresInterrupts",
                 SigbridgeJUnit.DUMP_AFTER + "=500ms", SigbridgeJUnit.HALT_AFTER + "=2s", SigbridgeJUnit.DUMP_DIR + "=" + dir)) {
-            assertEquals(SigbridgeJUnit.HALT_STATUS, c.waitForExit(), c.output());
+            assertEquals(SigbridgeJUnit.HALT_STATUS, c.awaitExit(), c.output());
             long pid = c.pid();
             Path early = dir.resolve(test.replace('$', '_') + ".after-500ms." + pid + ".txt");
             Path last = dir.resolve(test.replace('$', '_') + ".halt." + pid + ".txt");
@@ -97,7 +96,7 @@ class HaltAndAbortTest {
 
     @Test
     void withoutHaltAfterTheSameTestHangsOn() throws Exception {
-        try (TestProcesses.Started c = child(Hangs.class.getName() + "#ignoresInterrupts")) {
+        try (ChildProcess c = child(Hangs.class.getName() + "#ignoresInterrupts")) {
             assertFalse(c.process().waitFor(3, java.util.concurrent.TimeUnit.SECONDS),
                     "the sample really hangs: only the halt ends it\n" + c.output());
         }
@@ -106,9 +105,9 @@ class HaltAndAbortTest {
     @Test
     void anAbortLeavesADumpNamedAfterTheTestAndTheJvmStillDiesOfIt(@TempDir Path dir) throws Exception {
         String test = Aborts.class.getName() + ".abortsWithoutJni()";
-        try (TestProcesses.Started c = child(Aborts.class.getName() + "#abortsWithoutJni",
+        try (ChildProcess c = child(Aborts.class.getName() + "#abortsWithoutJni",
                 SigbridgeJUnit.DUMP_DIR + "=" + dir)) {
-            assertEquals(128 + Signal.ABRT.number(), c.waitForExit(), c.output());
+            assertEquals(128 + Signal.ABRT.number(), c.awaitExit(), c.output());
             Path file = dir.resolve(test.replace('$', '_') + ".abort." + c.pid() + ".txt");
             assertEquals(List.of(file), files(dir));
             String dump = Files.readString(file, StandardCharsets.UTF_8);
@@ -123,8 +122,8 @@ class HaltAndAbortTest {
 
     @Test
     void withoutParametersAnAbortLeavesNoDump(@TempDir Path dir) throws Exception {
-        try (TestProcesses.Started c = child(Aborts.class.getName() + "#abortsWithoutJni")) {
-            assertEquals(128 + Signal.ABRT.number(), c.waitForExit(), c.output());
+        try (ChildProcess c = child(Aborts.class.getName() + "#abortsWithoutJni")) {
+            assertEquals(128 + Signal.ABRT.number(), c.awaitExit(), c.output());
             assertFalse(c.output().contains("sigbridge.junit:"), c.output());
         }
     }

@@ -69,7 +69,7 @@ public final class AbortingChild {
             default:
                 throw new IllegalArgumentException(mode);
         }
-        System.out.println("READY " + ProcessHandle.current().pid()); // ChildJvm's protocol
+        System.out.println("READY " + ProcessHandle.current().pid()); // ChildProcess's protocol
         System.out.flush();
         switch (mode) {
             case "native-thread":

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import io.sigbridge.testsupport.ChildProcess;
+
 /**
  * Scenarios that end a process, each in a child Windows JVM with a console of its own. Exit
  * codes asserted are the JVM's own (130 after CTRL_C), which Wine reproduces; the exit code of
@@ -104,8 +106,9 @@ class ChildJvmTest {
         // went to no handler (source 0 code 0 on slot 64).
         Path out = dir.resolve("folded.txt");
         Path log = dir.resolve("folded.log");
-        Process p = WindowsTestSupport.startChild("folded-ctrl-c", out, log, "-Dsigbridge.ring.size=2");
-        assertEquals(0, WindowsTestSupport.awaitExit(p, out, log));
+        try (ChildProcess p = WindowsTestSupport.startChild("folded-ctrl-c", out, log, "-Dsigbridge.ring.size=2")) {
+            assertEquals(0, p.awaitExit(), p.describe());
+        }
         String got = WindowsTestSupport.read(out) + WindowsTestSupport.read(log);
         assertTrue(got.contains("INT handlers saw 10 of 10 folded=true"), got);
         assertTrue(got.contains("CTRL_C (SIGINT(2)): invocations=10 delivered="), got);

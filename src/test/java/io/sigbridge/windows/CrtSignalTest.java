@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +18,8 @@ import io.sigbridge.Registration;
 import io.sigbridge.Signal;
 import io.sigbridge.SignalEvent;
 import io.sigbridge.Signals;
+import io.sigbridge.TestProcesses;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** The C runtime's signals in this (Windows) JVM. */
 class CrtSignalTest {
@@ -98,17 +99,13 @@ class CrtSignalTest {
 
     @Test
     void signalsOtherThanTermIntAndBreakCannotBeSentToAnotherProcess() throws Exception {
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java.exe")
-                .toString(), "-version").start();
-        try {
+        try (ChildProcess other = ChildProcess.command(TestProcesses.javaExecutable(), "-version").start()) {
             UnsupportedOperationException x = assertThrows(UnsupportedOperationException.class,
                     () -> Signals.send(other.pid(), Signal.ABRT));
             assertTrue(x.getMessage().contains("TERM (WM_CLOSE"), x.getMessage());
             assertThrows(UnsupportedOperationException.class, () -> Signals.send(other.pid(), Signal.HUP));
             assertThrows(UnsupportedOperationException.class, () -> Signals.send(other.pid(), Signal.TERM, 1));
             assertThrows(UnsupportedOperationException.class, () -> Signals.sendToGroup(4242, Signal.TERM));
-        } finally {
-            other.waitFor(60, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,10 +1,8 @@
 package io.sigbridge.windows;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import static io.sigbridge.windows.Notes.note;
+
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,21 +19,10 @@ import io.sigbridge.internal.WindowsNatives;
  * after main returned, and notes whether their handlers ran.
  */
 public final class ExitWindowsChild {
-    private static Path out;
-
     private ExitWindowsChild() {}
 
-    static synchronized void note(String line) {
-        try {
-            Files.write(out, (line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public static void main(String[] args) throws Exception {
-        out = Path.of(args[1]);
+        Notes.open(Path.of(args[1]));
         switch (args[0]) {
             case "plain":
                 break;

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import io.sigbridge.testsupport.ChildProcess;
+
 /**
  * The end of a Windows JVM that uses sigbridge (issue 15): the dispatcher waits in
  * WaitForSingleObject, native code HotSpot's exit waits for; JVMTI VMDeath ends that wait.
@@ -34,8 +36,12 @@ class ExitWindowsTest {
     private double exitMillis(String mode, int run) throws Exception {
         Path out = dir.resolve(mode + "-" + run + ".txt");
         Path log = dir.resolve(mode + "-" + run + ".log");
-        int exit = WindowsTestSupport.runChild(ExitWindowsChild.class, mode, out, log);
-        long ended = System.nanoTime();
+        int exit;
+        long ended;
+        try (ChildProcess c = WindowsTestSupport.child(ExitWindowsChild.class, mode, out).outputFile(log).start()) {
+            exit = c.awaitExit();
+            ended = System.nanoTime(); // before close(), whose look for leftovers is not the JVM's exit
+        }
         String got = WindowsTestSupport.read(out);
         assertEquals(0, exit, got + WindowsTestSupport.read(log));
         Matcher m = MAIN_RETURNS.matcher(got);

@@ -11,9 +11,11 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import io.sigbridge.Signals;
 import io.sigbridge.Termination;
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.WindowsNatives;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * sigbridge's hidden window in child Windows JVMs, reached by the real senders: Wine's
@@ -38,6 +41,7 @@ class HiddenWindowTest {
     private Path dir;
     private Path notes;
     private Path log;
+    private final List<ChildProcess> started = new ArrayList<>();
 
     @BeforeAll
     static void library() {
@@ -51,10 +55,16 @@ class HiddenWindowTest {
         log = dir.resolve("child.log");
     }
 
-    private Process child(String mode, String... jvmOptions) throws Exception {
-        Process p = WindowsTestSupport.startChild(mode, notes, log, jvmOptions);
-        WindowsTestSupport.awaitNote(notes, "ready", p, log);
+    private ChildProcess child(String mode, String... jvmOptions) throws Exception {
+        ChildProcess p = WindowsTestSupport.startChild(mode, notes, log, jvmOptions);
+        started.add(p);
+        p.awaitFile(notes, "ready");
         return p;
+    }
+
+    @AfterEach
+    void endChildren() {
+        started.forEach(ChildProcess::close);
     }
 
     /**
@@ -74,9 +84,9 @@ class HiddenWindowTest {
         return WindowsTestSupport.runProgram(List.of("taskkill.exe", "/PID", String.valueOf(pid)));
     }
 
-    private String context(Process p) throws Exception {
+    private String context(ChildProcess p) throws Exception {
         return "\n--- notes\n" + WindowsTestSupport.read(notes) + "--- log\n" + WindowsTestSupport.read(log)
-                + (p.isAlive() ? "" : "--- exit " + p.exitValue());
+                + (p.isAlive() ? "" : "--- exit " + p.process().exitValue());
     }
 
     private static int count(String text, String part) {
@@ -89,7 +99,7 @@ class HiddenWindowTest {
 
     @Test
     void closeRequestsReachTheTermHandlerAndTheJvmKeepsRunning() throws Exception {
-        Process p = child("term-handler");
+        ChildProcess p = child("term-handler");
         long pid = p.pid();
         assertEquals("sigbridge " + pid, WindowsNatives.windowTitleForTest(pid),
                 "a hidden window of class sigbridge-" + pid);
@@ -97,7 +107,7 @@ class HiddenWindowTest {
 
         String said = taskkill(pid);
         assertTrue(said.startsWith("exit 0"), said);
-        WindowsTestSupport.awaitNote(notes, line, p, log);
+        p.awaitFile(notes, line);
 
         Signals.send(pid, Signal.TERM); // this JVM is the second Windows JVM
         awaitCount(line, 2, p);
@@ -114,7 +124,7 @@ class HiddenWindowTest {
 
         // ProcessGroups.terminate of a process it did not start: WM_CLOSE (consumed here), then
         // TerminateProcess after the grace
-        Termination t = ProcessGroups.terminate(p, Duration.ofMillis(1500)).get(60, TimeUnit.SECONDS);
+        Termination t = ProcessGroups.terminate(p.process(), Duration.ofMillis(1500)).get(60, TimeUnit.SECONDS);
         assertEquals(Termination.Request.WM_CLOSE, t.request(), t.toString());
         assertTrue(t.wasKilled(), t.toString());
         assertTrue(t.gracefulRequestFailure().isEmpty(), t.toString());
@@ -123,7 +133,7 @@ class HiddenWindowTest {
         assertFalse(WindowsTestSupport.read(notes).contains("alive at the end"), context(p));
     }
 
-    private void awaitCount(String line, int n, Process p) throws Exception {
+    private void awaitCount(String line, int n, ChildProcess p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (count(WindowsTestSupport.read(notes), line) < n) {
             assertTrue(System.nanoTime() < deadline, n + " times \"" + line + "\"" + context(p));
@@ -133,9 +143,9 @@ class HiddenWindowTest {
 
     @Test
     void chainPreviousRunsTheHandlerThenTheJvmsTermHandling() throws Exception {
-        Process p = child("term-chain");
+        ChildProcess p = child("term-chain");
         assertTrue(taskkill(p.pid()).startsWith("exit 0"));
-        assertEquals(143, WindowsTestSupport.awaitExit(p, notes, log), context(p));
+        assertEquals(143, p.awaitExit(), context(p));
         String got = WindowsTestSupport.read(notes);
         int ran = got.indexOf("term handler ran origin=CLOSE_REQUEST");
         int finished = got.indexOf("term handler finished");
@@ -146,13 +156,13 @@ class HiddenWindowTest {
     @Test
     void afterTheTermRegistrationClosesACloseRequestGetsTheJvmsOwnTermHandling() throws Exception {
         // The window stays (a CTRL_SHUTDOWN registration wants it); TERM is the JVM's again.
-        Process p = child("term-restore");
+        ChildProcess p = child("term-restore");
         assertTrue(taskkill(p.pid()).startsWith("exit 0"));
-        WindowsTestSupport.awaitNote(notes, "term handler ran, closed", p, log);
+        p.awaitFile(notes, "term handler ran, closed");
         Thread.sleep(300);
         assertTrue(p.isAlive(), context(p));
         assertTrue(taskkill(p.pid()).startsWith("exit 0"));
-        assertEquals(143, WindowsTestSupport.awaitExit(p, notes, log), context(p));
+        assertEquals(143, p.awaitExit(), context(p));
         String got = WindowsTestSupport.read(notes);
         assertTrue(got.indexOf("shutdown hook ran") > got.indexOf("term handler ran, closed"), context(p));
         assertEquals(1, count(got, "term handler ran"), context(p));
@@ -160,10 +170,10 @@ class HiddenWindowTest {
 
     @Test
     void theWindowGoesWithTheLastRegistration() throws Exception {
-        Process p = child("term-gone");
+        ChildProcess p = child("term-gone");
         long pid = p.pid();
         assertTrue(taskkill(pid).startsWith("exit 0"));
-        WindowsTestSupport.awaitNote(notes, "closed", p, log);
+        p.awaitFile(notes, "closed");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (WindowsNatives.windowTitleForTest(pid) != null && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -177,17 +187,17 @@ class HiddenWindowTest {
         Thread.sleep(500);
         assertTrue(p.isAlive(), "nothing ended it" + context(p));
         WindowsTestSupport.stop(notes);
-        assertEquals(0, WindowsTestSupport.awaitExit(p, notes, log), context(p));
+        assertEquals(0, p.awaitExit(), context(p));
         assertEquals(1, count(WindowsTestSupport.read(notes), "term handler ran"), context(p));
     }
 
     @Test
     void endOfSessionRunsTheShutdownHandlerBeforeTheProcessEnds() throws Exception {
-        Process p = child("end-session");
+        ChildProcess p = child("end-session");
         long t0 = System.nanoTime();
         String said = endSession();
         assertTrue(said.startsWith("exit 0"), said);
-        WindowsTestSupport.awaitExit(p, notes, log);
+        p.awaitExit();
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         String got = WindowsTestSupport.read(notes);
         int ran = got.indexOf("shutdown handler ran origin=END_SESSION console=CTRL_SHUTDOWN");
@@ -203,7 +213,7 @@ class HiddenWindowTest {
     void logoffIsCtrlLogoffAndTheWindowWaitsForTheHandler() throws Exception {
         // The system sends WM_ENDSESSION with ENDSESSION_LOGOFF at logoff, which Wine cannot
         // produce: this test sends those two messages to the child's window itself.
-        Process p = child("logoff");
+        ChildProcess p = child("logoff");
         long pid = p.pid();
         assertEquals(1, WindowsNatives.sendToWindowForTest(pid, WindowsNatives.WM_QUERYENDSESSION, 0,
                 WindowsNatives.ENDSESSION_LOGOFF, 10_000), "no veto");
@@ -217,17 +227,17 @@ class HiddenWindowTest {
                 && got.contains("logoff handler finished"),
                 "WM_ENDSESSION returned only after the handler (" + took + " ms)" + context(p));
         WindowsTestSupport.stop(notes);
-        assertEquals(0, WindowsTestSupport.awaitExit(p, notes, log), context(p));
+        assertEquals(0, p.awaitExit(), context(p));
     }
 
     @Test
     void withAwtLoadedTheEndOfTheSessionIsAwtsAlone() throws Exception {
         Path awt = Path.of(System.getProperty("java.home"), "bin", "awt.dll");
         assumeTrue(Files.exists(awt), "this JRE has no AWT");
-        Process p = child("awt-end-session");
+        ChildProcess p = child("awt-end-session");
         String said = endSession();
         assertTrue(said.startsWith("exit 0"), said);
-        int exit = WindowsTestSupport.awaitExit(p, notes, log);
+        int exit = p.awaitExit();
         String got = WindowsTestSupport.read(notes);
         assertFalse(got.contains("(must not)"), "delivered once, by AWT, not by sigbridge" + context(p));
         assertTrue(got.contains("shutdown hook ran"), "AWT's TERM ran the JVM's shutdown" + context(p));

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * {@code sigbridge run} in a child Windows JVM (the supervisor), supervising sb_test_child.exe.
@@ -21,16 +23,10 @@ class RunCommandWindowsTest {
     }
 
     private static int supervise(String mode, Path dir, String... run) throws Exception {
-        List<String> cmd = WindowsTestSupport.childCommand(mode, dir.resolve("notes.txt"), run);
-        cmd.add(1, "-Dsigbridge.console.grace=3000");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log.txt").toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the supervisor did not end: " + context(dir));
+        try (ChildProcess supervisor = WindowsTestSupport.child(WindowsChild.class, mode, dir.resolve("notes.txt"), run)
+                .jvmOptions("-Dsigbridge.console.grace=3000").outputFile(dir.resolve("log.txt")).start()) {
+            return supervisor.awaitExit();
         }
-        return p.exitValue();
     }
 
     private static String context(Path dir) throws Exception {
@@ -80,25 +76,16 @@ class RunCommandWindowsTest {
     void theTreeDoesNotOutliveASupervisorKilledHard() throws Exception {
         // JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: the job handle closes with the supervisor.
         Path dir = WindowsTestSupport.childDirectory("run-killed");
-        List<String> cmd = WindowsTestSupport.childCommand("run", dir.resolve("notes.txt"),
-                "run", "--", child(), "tree", "60000");
-        Process supervisor = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log.txt").toFile()).start();
-        try {
-            Pattern pattern = Pattern.compile("grandchild (\\d+)");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Matcher m = pattern.matcher("");
-            while (!(m = pattern.matcher(WindowsTestSupport.read(dir.resolve("log.txt")))).find()) {
-                assertTrue(System.nanoTime() < deadline && supervisor.isAlive(), context(dir));
-                Thread.sleep(50);
-            }
+        try (ChildProcess supervisor = WindowsTestSupport.child(WindowsChild.class, "run", dir.resolve("notes.txt"),
+                "run", "--", child(), "tree", "60000").outputFile(dir.resolve("log.txt")).timeout(Duration.ofSeconds(60))
+                .start()) {
+            Matcher m = Pattern.compile("grandchild (\\d+)").matcher(supervisor.awaitMatching(".*grandchild \\d+.*"));
+            assertTrue(m.find());
             long grandchild = Long.parseLong(m.group(1));
             assertTrue(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false));
-            supervisor.destroyForcibly(); // TerminateProcess: no handler, no hook runs
-            supervisor.waitFor(30, TimeUnit.SECONDS);
+            supervisor.process().destroyForcibly(); // TerminateProcess: no handler, no hook runs
+            supervisor.process().waitFor(30, TimeUnit.SECONDS);
             assertGone(grandchild, dir);
-        } finally {
-            supervisor.destroyForcibly();
         }
     }
 

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * {@code sigbridge run}'s options in a child Windows JVM, where run stays Java: the ones with a
@@ -24,13 +25,10 @@ class RunOptionsWindowsTest {
 
     /** The supervisor's exit status; its output is in dir/log.txt. */
     private static int run(Path dir, String... runArgs) throws Exception {
-        List<String> cmd = WindowsTestSupport.childCommand("run", dir.resolve("notes.txt"), runArgs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the supervisor did not end: " + log(dir));
+        try (ChildProcess supervisor = WindowsTestSupport.child(WindowsChild.class, "run", dir.resolve("notes.txt"), runArgs)
+                .outputFile(dir.resolve("log.txt")).start()) {
+            return supervisor.awaitExit();
         }
-        return p.exitValue();
     }
 
     private static String log(Path dir) throws Exception {

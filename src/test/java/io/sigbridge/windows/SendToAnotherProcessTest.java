@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +24,7 @@ import io.sigbridge.ProcessGroups;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.Termination;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * {@code Signals.send(pid, ...)} to another process on Windows, with {@code sb_test_child.exe}
@@ -38,7 +36,7 @@ class SendToAnotherProcessTest {
             + " GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) succeed but does not deliver the event to"
             + " the processes of the console it attached to (probed: the target's handler never"
             + " ran), and CTRL_BREAK fails with error 6; this test runs on real Windows";
-    private final List<Process> started = new ArrayList<>();
+    private final List<ChildProcess> started = new ArrayList<>();
 
     @BeforeAll
     static void console() {
@@ -46,23 +44,18 @@ class SendToAnotherProcessTest {
     }
 
     @AfterEach
-    void killLeftovers() throws Exception {
-        for (Process p : started) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+    void killLeftovers() {
+        started.forEach(ChildProcess::close);
     }
 
+    /** sb_test_child.exe, once it said "ready"; in a new process group and job when asked. */
     private Process child(boolean newGroup, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("sigbridge.test.windowsChild")).toAbsolutePath().toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Process p = newGroup ? ProcessGroups.start(pb) : pb.start();
-        started.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("ready", out.readLine(), "the child started");
-        return p;
+        ChildProcess.Builder b = ChildProcess.command(Path.of(System.getProperty("sigbridge.test.windowsChild"))
+                .toAbsolutePath().toString()).args(args).mergeStderr().stdoutPipe();
+        ChildProcess c = (newGroup ? b.inNewGroup() : b).start();
+        started.add(c);
+        assertEquals("ready", c.nextLine(), "the child started");
+        return c.process();
     }
 
     private static int await(Process p) throws InterruptedException {

@@ -1,10 +1,8 @@
 package io.sigbridge.windows;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import static io.sigbridge.windows.Notes.note;
+
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,18 +19,7 @@ import io.sigbridge.internal.WindowsNatives;
  * system sends) and writes, line by line, what the phases and hooks saw into its second argument.
  */
 public final class ShutdownWindowsChild {
-    private static Path out;
-
     private ShutdownWindowsChild() {}
-
-    private static synchronized void note(String line) {
-        try {
-            Files.write(out, (line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void phase(String name, SignalEvent e) {
         note("phase " + name + " on " + Thread.currentThread().getName() + " signal=" + e.signal().name()
@@ -41,7 +28,7 @@ public final class ShutdownWindowsChild {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        out = Path.of(args[1]);
+        Notes.open(Path.of(args[1]));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> note("shutdown hook ran")));
         CountDownLatch waiting = new CountDownLatch(1);
         Shutdown.Builder b = Shutdown.builder()

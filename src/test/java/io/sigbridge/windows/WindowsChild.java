@@ -1,10 +1,8 @@
 package io.sigbridge.windows;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import static io.sigbridge.windows.Notes.note;
+
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,22 +19,11 @@ import io.sigbridge.internal.WindowsNatives;
  * into the file named by its second argument.
  */
 public final class WindowsChild {
-    private static Path out;
-
     private WindowsChild() {}
-
-    static synchronized void note(String line) {
-        try {
-            Files.write(out, (line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        out = Path.of(args[1]);
+        Notes.open(Path.of(args[1]));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> note("shutdown hook ran")));
         switch (mode) {
             case "unclaimed": {
@@ -97,7 +84,7 @@ public final class WindowsChild {
                         + " console=" + e.consoleEvent().map(Enum::name).orElse("none")
                         + " code=" + e.code() + " on " + Thread.currentThread().getName()));
                 note("ready");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end");
                 return;
             }
@@ -108,7 +95,7 @@ public final class WindowsChild {
                     note("term handler finished");
                 }, Chain.PREVIOUS);
                 note("ready");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end (must not)");
                 return;
             }
@@ -122,7 +109,7 @@ public final class WindowsChild {
                     note("term handler ran, closed");
                 });
                 note("ready");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end (must not)");
                 return;
             }
@@ -136,7 +123,7 @@ public final class WindowsChild {
                 Thread.sleep(200);
                 r.close();
                 note("closed");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end");
                 return;
             }
@@ -150,7 +137,7 @@ public final class WindowsChild {
                 Signals.handle(Signal.TERM, e -> note("term handler ran console="
                         + e.consoleEvent().map(Enum::name).orElse("none")));
                 note("ready");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end");
                 return;
             }
@@ -161,7 +148,7 @@ public final class WindowsChild {
                     note("logoff handler finished");
                 });
                 note("ready");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end");
                 return;
             }
@@ -171,7 +158,7 @@ public final class WindowsChild {
                 java.awt.Toolkit.getDefaultToolkit().getScreenSize();
                 Signals.handle(ConsoleEvent.CTRL_SHUTDOWN, e -> note("shutdown handler ran (must not)"));
                 note("ready");
-                awaitStop();
+                Notes.awaitStop();
                 note("alive at the end (must not)");
                 return;
             }
@@ -318,15 +305,6 @@ public final class WindowsChild {
         Thread.sleep(20_000);
         note("still alive after 20 s");
         System.exit(7);
-    }
-
-    /** Until the test writes {@code <notes>.stop} (at most 90 s). */
-    static void awaitStop() throws InterruptedException {
-        Path stop = Path.of(out + ".stop");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.exists(stop) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
     }
 
     private static void ctrlC() {

@@ -3,17 +3,16 @@ package io.sigbridge.windows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.WindowsNatives;
+import io.sigbridge.testsupport.ChildProcess;
 
 /** What the tests in the Windows JVM share: Wine detection, a console, child JVMs. */
 final class WindowsTestSupport {
@@ -56,104 +55,51 @@ final class WindowsTestSupport {
         return Files.createTempDirectory(root, name + "-");
     }
 
+    /**
+     * A child Windows JVM running {@code main} with a mode and its notes file (where it writes
+     * what happens, "ready" once its handlers are in place), under {@code -Xcheck:jni} and
+     * nothing else (the Windows JVM gets no options of the Linux children); stdout and stderr in
+     * one file. A JVM under Wine starts in seconds: notes are awaited 90 s, the exit 120 s.
+     */
+    static ChildProcess.Builder child(Class<?> main, String mode, Path notes, String... more) {
+        return ChildProcess.java(main).jvmOptions("-Xcheck:jni").args(mode, notes.toString()).args(more)
+                .mergeStderr().stripTerminalControl() // its lines end with CRLF
+                .describing(notes).timeout(Duration.ofSeconds(90)).exitTimeout(Duration.ofSeconds(120));
+    }
+
     /** The command line of a child Windows JVM running {@link WindowsChild} in {@code mode}. */
-    static List<String> childCommand(String mode, Path output, String... more) {
-        return childCommand(WindowsChild.class, List.of(), mode, output, more);
-    }
-
-    /** The command line of a child Windows JVM running {@code main} with a mode and a file. */
-    static List<String> childCommand(Class<?> main, String mode, Path output, String... more) {
-        return childCommand(main, List.of(), mode, output, more);
-    }
-
-    /** The same, with options for the child JVM ({@code -Dsigbridge.ring.size=2}). */
-    static List<String> childCommand(Class<?> main, List<String> jvmOptions, String mode,
-            Path output, String... more) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java.exe").toString());
-        cmd.add("-Xcheck:jni");
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("sigbridge.test.classes") + File.pathSeparator
-                + System.getProperty("sigbridge.test.testClasses"));
-        cmd.add(main.getName());
-        cmd.add(mode);
-        cmd.add(output.toString());
-        for (String m : more) {
-            cmd.add(m);
-        }
-        return cmd;
+    static List<String> childCommand(String mode, Path notes, String... more) {
+        return child(WindowsChild.class, mode, notes, more).commandLine();
     }
 
     /** Runs a child JVM to its end; returns its exit code. Its stdout/stderr go to {@code log}. */
-    static int runChild(String mode, Path output, Path log) throws IOException, InterruptedException {
-        return runChild(WindowsChild.class, mode, output, log);
+    static int runChild(String mode, Path notes, Path log) throws IOException {
+        return runChild(WindowsChild.class, mode, notes, log);
     }
 
     /** Like {@link #runChild(String, Path, Path)} with another main class. */
-    static int runChild(Class<?> main, String mode, Path output, Path log)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(main, mode, output));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("child " + mode + " did not end within 120 s; its log:\n"
-                    + read(log));
+    static int runChild(Class<?> main, String mode, Path notes, Path log) throws IOException {
+        try (ChildProcess c = child(main, mode, notes).outputFile(log).start()) {
+            return c.awaitExit();
         }
-        return p.exitValue();
     }
 
-    /** Starts a child JVM in {@code mode} and returns at once; stdout/stderr go to {@code log}. */
-    static Process startChild(String mode, Path output, Path log, String... jvmOptions)
-            throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                childCommand(WindowsChild.class, List.of(jvmOptions), mode, output));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        return pb.start();
+    /** Starts a {@link WindowsChild} in {@code mode} and returns at once; stdout/stderr go to {@code log}. */
+    static ChildProcess startChild(String mode, Path notes, Path log, String... jvmOptions) throws IOException {
+        return child(WindowsChild.class, mode, notes).jvmOptions(jvmOptions).outputFile(log).start();
     }
 
-    /** Waits until {@code notes} holds {@code text} (a child JVM under Wine starts in seconds). */
-    static String awaitNote(Path notes, String text, Process child, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            String got = read(notes);
-            if (got.contains(text)) {
-                return got;
-            }
-            if (!child.isAlive() && !read(notes).contains(text)) {
-                throw new AssertionError("the child ended (exit " + child.exitValue() + ") without"
-                        + " noting \"" + text + "\"; notes:\n" + read(notes) + "--- log\n" + read(log));
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no \"" + text + "\" within 90 s; notes:\n" + read(notes)
-                + "--- log\n" + read(log));
-    }
-
-    /** Tells a child waiting in {@link WindowsChild#awaitStop()} to end. */
+    /** Tells a child waiting in {@link Notes#awaitStop()} to end. */
     static void stop(Path notes) throws IOException {
         Files.write(Path.of(notes + ".stop"), new byte[0]);
     }
 
-    /** Waits for a child to end; its exit code. */
-    static int awaitExit(Process child, Path notes, Path log) throws Exception {
-        if (!child.waitFor(120, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new AssertionError("the child did not end within 120 s; notes:\n" + read(notes)
-                    + "--- log\n" + read(log));
-        }
-        return child.exitValue();
-    }
-
     /** Runs a Windows program (taskkill.exe, wineboot.exe) to its end: exit code and output. */
-    static String runProgram(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), command + " ended within 60 s");
-        return "exit " + p.exitValue() + ": " + out.trim();
+    static String runProgram(List<String> command) throws IOException {
+        try (ChildProcess p = ChildProcess.command(command).mergeStderr().timeout(Duration.ofSeconds(60)).start()) {
+            int exit = p.awaitExit();
+            return "exit " + exit + ": " + p.output().trim();
+        }
     }
 
     static String read(Path file) throws IOException {

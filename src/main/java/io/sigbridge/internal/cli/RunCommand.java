@@ -18,6 +18,7 @@ import io.sigbridge.ConsoleEvent;
 import io.sigbridge.Registration;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
+import io.sigbridge.internal.GroupKill;
 import io.sigbridge.internal.NativeLibrary;
 import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.internal.Platform;
@@ -41,8 +42,8 @@ import io.sigbridge.internal.WindowsGroupProcess;
  * supervisor about 5 s after CTRL_CLOSE). {@code --timeout} sends CTRL_BREAK_EVENT and kills the
  * job after the grace. The options without a meaning there are refused ({@link RunOptions}).
  *
- * <p>Note for whoever merges the group kill with ProcessGroups': the POSIX side no longer has a
- * killGroup of its own (sigbridge-run kills in C); the Windows side kills the job.
+ * <p>The job is killed by {@link GroupKill}, as ProcessGroups.terminate kills a group; on POSIX
+ * sigbridge-run kills its group in C.
  */
 final class RunCommand {
     static final String SHORT_USAGE = "usage: run [OPTIONS] [--] COMMAND [ARGS...] (run --help for the options)";
@@ -235,7 +236,7 @@ final class RunCommand {
             WindowsGroupProcess child = started.get();
             long budget = Math.max(0, Math.min(o.grace.toMillis(), consoleGraceMillis() - CLOSE_MARGIN_MILLIS));
             if (!child.waitFor(budget, TimeUnit.MILLISECONDS) || child.runningInJob() > 0) {
-                child.killJob();
+                GroupKill.kill(child, true);
                 child.waitFor(CLOSE_MARGIN_MILLIS / 2, TimeUnit.MILLISECONDS);
             }
             // Windows ends this process as soon as the handler returns: let the main thread
@@ -268,7 +269,7 @@ final class RunCommand {
                     + child.pid() + ", the job killed " + o.grace.toMillis() + " ms later");
             forwardBreak(child.pid(), null, o, err);
             if (!child.waitFor(o.grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                child.killJob();
+                GroupKill.kill(child, true);
             }
         }
         int status = child.waitFor();
@@ -280,7 +281,7 @@ final class RunCommand {
             while (child.runningInJob() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            child.killJob();
+            GroupKill.kill(child, true);
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (child.runningInJob() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +19,7 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
-import io.sigbridge.TestProcesses;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Runs {@code bench} in this JVM with tiny counts and checks what it did, never how fast: the
@@ -92,15 +93,15 @@ class BenchCommandTest {
     void benchDrawsThePlot() throws Exception {
         Path png = Path.of("target", "bench-test.png");
         Files.deleteIfExists(png);
-        List<String> cmd = new java.util.ArrayList<>(TestProcesses.javaCommand());
-        cmd.addAll(List.of("-cp", System.getProperty("sigbridge.test.classes"), Main.class.getName(),
-                "bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--exit-runs", "0",
-                "--plot", png.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), output);
-        assertEquals(0, p.exitValue(), output);
-        assertTrue(output.contains("plot: "), output);
+        try (ChildProcess bench = ChildProcess.java(Main.class).classPath(System.getProperty("sigbridge.test.classes"))
+                .args("bench", "--iterations", "30", "--warmup", "10", "--burst", "0", "--exit-runs", "0",
+                        "--plot", png.toString())
+                .mergeStderr().exitTimeout(Duration.ofSeconds(60)).start()) {
+            int status = bench.awaitExit();
+            String output = bench.output();
+            assertEquals(0, status, output);
+            assertTrue(output.contains("plot: "), output);
+        }
         BufferedImage image = ImageIO.read(png.toFile());
         assertNotNull(image, "the plot decodes as an image");
         assertEquals(BenchPlot.WIDTH, image.getWidth());

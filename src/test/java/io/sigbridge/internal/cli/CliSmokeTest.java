@@ -2,7 +2,6 @@ package io.sigbridge.internal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,12 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.TestProcesses;
 import io.sigbridge.internal.PlatformSignals;
+import io.sigbridge.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 
 /** The command-line tool: list and send in-process, watch in a child JVM. */
@@ -79,21 +78,13 @@ class CliSmokeTest {
      */
     @Test
     void watchPrintsTheSendersPidAndCommand() throws Exception {
-        List<String> watchCommand = new java.util.ArrayList<>(TestProcesses.javaCommand());
-        watchCommand.addAll(List.of("-cp", TestProcesses.classes().toString(), "io.sigbridge.internal.cli.Main",
-                "watch", "--for", "2s", "USR1"));
-        try (TestProcesses.Started watch = TestProcesses.start(watchCommand)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestProcesses.WAIT_SECONDS);
-            while (!watch.output().contains("watching pid " + watch.pid())) {
-                if (!watch.process().isAlive() || System.nanoTime() > deadline) {
-                    fail("the watcher did not start watching: " + watch.output());
-                }
-                Thread.sleep(10); // polling the child's output file for its ready line
-            }
-            try (TestProcesses.Started sender = TestProcesses.start(List.of("sh", "-c",
-                    "kill -USR1 " + watch.pid() + " && read ignored"))) {
+        try (ChildProcess watch = ChildProcess.java(Main.class).classPath(TestProcesses.classes().toString())
+                .args("watch", "--for", "2s", "USR1").mergeStderr().start()) {
+            watch.awaitOutput("watching pid " + watch.pid());
+            try (ChildProcess sender = ChildProcess.command("sh", "-c",
+                    "kill -USR1 " + watch.pid() + " && read ignored").mergeStderr().start()) {
                 String command = sender.process().info().command().orElse("?");
-                int status = watch.waitForExit();
+                int status = watch.awaitExit();
                 String out = watch.output();
                 assertEquals(0, status, out);
                 String line = out.lines().filter(l -> l.contains("SIGUSR1")).findFirst().orElse(null);
@@ -109,33 +100,19 @@ class CliSmokeTest {
     /** {@code watch} without {@code --for} stops on the second Ctrl-C (SIGINT), not the first. */
     @Test
     void watchStopsOnTheSecondInterrupt() throws Exception {
-        List<String> watchCommand = new java.util.ArrayList<>(TestProcesses.javaCommand());
-        watchCommand.addAll(List.of("-cp", TestProcesses.classes().toString(), "io.sigbridge.internal.cli.Main",
-                "watch", "USR1"));
-        try (TestProcesses.Started watch = TestProcesses.start(watchCommand)) {
-            awaitOutput(watch, "watching pid " + watch.pid());
+        try (ChildProcess watch = ChildProcess.java(Main.class).classPath(TestProcesses.classes().toString())
+                .args("watch", "USR1").mergeStderr().start()) {
+            watch.awaitOutput("watching pid " + watch.pid());
             kill("INT", watch.pid());
-            awaitOutput(watch, "SIGINT"); // standard signals merge while pending: one at a time
+            watch.awaitOutput("SIGINT"); // standard signals merge while pending: one at a time
             assertTrue(watch.process().isAlive(), "one Ctrl-C does not stop the watch: " + watch.output());
             kill("INT", watch.pid());
-            assertEquals(0, watch.waitForExit(), watch.output());
+            assertEquals(0, watch.awaitExit(), watch.output());
             assertEquals(2, watch.output().lines().filter(l -> l.contains("SIGINT")).count(), watch.output());
         }
     }
 
-    private static void awaitOutput(TestProcesses.Started child, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestProcesses.WAIT_SECONDS);
-        while (!child.output().contains(text)) {
-            if (!child.process().isAlive() || System.nanoTime() > deadline) {
-                fail("no '" + text + "' from the child: " + child.output());
-            }
-            Thread.sleep(10); // polling the child's output file
-        }
-    }
-
     private static void kill(String signal, long pid) throws Exception {
-        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
-        assertTrue(k.waitFor(TestProcesses.WAIT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(0, k.exitValue());
+        ChildProcess.runToSuccess("kill", "-" + signal, Long.toString(pid));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * The README's figures for {@code run}: the wall time of {@code run -- true} and the latency from
@@ -75,8 +75,8 @@ class RunBenchmarkTest {
         StringBuilder report = new StringBuilder("kill(supervisor, USR1) to the child taking it, in µs ("
                 + signals + " signals each after 20 not counted; p50, p90, p99, max)\n");
         for (Map.Entry<String, List<String>> e : supervisors().entrySet()) {
-            try (Supervised s = RunJar.start(new ProcessBuilder(with(e.getValue(), RunJar.probe(), "signals", "--stamp")))) {
-                s.awaitReady();
+            try (ChildProcess s = RunJar.start(ChildProcess.command(with(e.getValue(), RunJar.probe(), "signals", "--stamp")))) {
+                s.awaitPid("ready");
                 long target = s.pid();
                 long[] micros = new long[signals];
                 for (int i = -20; i < signals; i++) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.sigbridge.Signal;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Issue 10 point 4 and issue 13 item 8, to the last bit: the child of {@code run} has the
@@ -62,9 +62,9 @@ class RunCleanChildTest {
         } else {
             cmd.addAll(cat);
         }
-        try (Supervised s = RunJar.start(new ProcessBuilder(cmd))) {
+        try (ChildProcess s = RunJar.start(ChildProcess.command(cmd))) {
             s.assertExit(0);
-            return RunJar.signalSets(s.out);
+            return RunJar.signalSets(s.stdoutLines());
         }
     }
 
@@ -109,17 +109,17 @@ class RunCleanChildTest {
     void theChildGetsTheBytesJavaGotInAnyLocale(String locale) throws Exception {
         String env = "env -u LANG -u LC_ALL -u LC_CTYPE " + locale;
         // the emoji as printf escapes: this JVM, under a C locale, could not pass it on itself
-        try (Supervised s = RunJar.startShell(env + " " + RunJar.runShell("--", "printf", "%s\\n")
+        try (ChildProcess s = RunJar.startShell(env + " " + RunJar.runShell("--", "printf", "%s\\n")
                 + " \"$(printf '\\360\\237\\230\\200')\"")) {
             s.assertExit(0);
-            assertEquals(List.of("😀"), s.out, locale);
+            assertEquals(List.of("😀"), s.stdoutLines(), locale);
         }
         String dump = "printf %s \"$1\" | od -An -tx1; printf %s \"$WEIRD\" | od -An -tx1";
         String script = "WEIRD=\"" + EMOJI_AND_INVALID_UTF8 + "\" " + env + " "
                 + RunJar.runShell("--", "sh", "-c", dump, "sh") + " \"" + EMOJI_AND_INVALID_UTF8 + "\"";
-        try (Supervised s = RunJar.startShell(script)) {
+        try (ChildProcess s = RunJar.startShell(script)) {
             s.assertExit(0);
-            List<String> lines = s.out.stream().map(l -> l.trim().replaceAll("\\s+", " ")).toList();
+            List<String> lines = s.stdoutLines().stream().map(l -> l.trim().replaceAll("\\s+", " ")).toList();
             assertEquals(List.of(EXPECTED_BYTES, EXPECTED_BYTES), lines, "argument, then environment; " + locale + " " + s);
         }
     }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,7 +21,7 @@ import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.TestProcesses;
 import io.sigbridge.internal.ProcessTable;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * {@code java -jar sigbridge.jar run} as a user runs it, under real {@code kill}: what the issue
@@ -33,18 +32,18 @@ import io.sigbridge.internal.cli.RunJar.Supervised;
 class RunCommandTest {
     @Test
     void termIsForwardedAndTheChildsTrapStatusIsTheSupervisorsStatus() throws Exception {
-        try (Supervised s = RunJar.start("--grace", "20s", "--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("--grace", "20s", "--", "sh", "-c",
                 "trap 'echo trapped TERM; exit 3' TERM; echo ready; while :; do sleep 0.05; done")) {
             s.awaitLine("ready");
             s.send("TERM");
             s.assertExit(3);
-            assertTrue(s.out.contains("trapped TERM"), s.toString());
+            assertTrue(s.stdoutLines().contains("trapped TERM"), s.toString());
         }
     }
 
     @Test
     void aChildThatIgnoresTermIsKilledAfterTheGrace() throws Exception {
-        try (Supervised s = RunJar.start("--grace", "300ms", "--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("--grace", "300ms", "--", "sh", "-c",
                 "trap '' TERM; echo ready $$; sleep 1000")) {
             long child = s.awaitNumber("ready");
             s.send("TERM");
@@ -61,8 +60,8 @@ class RunCommandTest {
      */
     @Test
     void everyCatchableSignalIsForwardedAndThePidStaysTheSame() throws Exception {
-        try (Supervised s = RunJar.start("--", probe(), "signals")) {
-            long child = s.awaitReady();
+        try (ChildProcess s = RunJar.start("--", probe(), "signals")) {
+            long child = s.awaitPid("ready");
             assertEquals(s.pid(), Long.parseLong(RunJar.statFields(child)[1]), "the child's parent is java's pid");
             List<Integer> sent = new ArrayList<>();
             for (int sig = 1; sig <= 31; sig++) {
@@ -86,8 +85,8 @@ class RunCommandTest {
     /** A real-time signal's value survives forwarding to the child alone (sigqueue). */
     @Test
     void aQueuedValueReachesASingleChild() throws Exception {
-        try (Supervised s = RunJar.start("--single-child", "--", probe(), "signals")) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start("--single-child", "--", probe(), "signals")) {
+            s.awaitPid("ready");
             Signal rt = Signal.realtime(1);
             Signals.send(s.pid(), rt, 4242);
             assertEquals(rt.number() + " value 4242", s.nextLine());
@@ -96,7 +95,7 @@ class RunCommandTest {
 
     @Test
     void aBurstOfUsr1IsForwarded() throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("--", "sh", "-c",
                 "trap 'echo got USR1' USR1; trap 'exit 0' TERM; echo ready; while :; do sleep 0.05; done")) {
             s.awaitLine("ready");
             for (int i = 0; i < 20; i++) {
@@ -105,7 +104,7 @@ class RunCommandTest {
             s.awaitLine("got USR1"); // standard signals merge while pending: at least one, at most 20
             s.send("TERM");
             s.assertExit(0);
-            long got = s.out.stream().filter("got USR1"::equals).count();
+            long got = s.stdoutLines().stream().filter("got USR1"::equals).count();
             assertTrue(got >= 1 && got <= 20, got + " USR1 traps ran");
         }
     }
@@ -116,8 +115,8 @@ class RunCommandTest {
         List<String> inner = RunJar.runCommand("--", probe(), "signals");
         List<String> args = new ArrayList<>(List.of("--"));
         args.addAll(inner);
-        try (Supervised s = RunJar.start(args.toArray(new String[0]))) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start(args.toArray(new String[0]))) {
+            s.awaitPid("ready");
             s.send("QUIT");
             assertEquals("3", s.nextLine());
             s.send("USR2");
@@ -127,14 +126,14 @@ class RunCommandTest {
 
     @Test
     void aChildKilledBySigkillGives137() throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c", "kill -KILL $$")) {
+        try (ChildProcess s = RunJar.start("--", "sh", "-c", "kill -KILL $$")) {
             s.assertExit(137);
         }
     }
 
     @Test
     void orphansOfTheChildAreEndedAndReaped() throws Exception {
-        try (Supervised s = RunJar.start("--grace", "2s", "--", "sh", "-c", "sleep 1000 & echo orphan $!; exit 4")) {
+        try (ChildProcess s = RunJar.start("--grace", "2s", "--", "sh", "-c", "sleep 1000 & echo orphan $!; exit 4")) {
             long orphan = s.awaitNumber("orphan");
             s.assertExit(4);
             // Gone means ended and reaped: no /proc entry at all.
@@ -145,43 +144,43 @@ class RunCommandTest {
 
     @Test
     void helpExits0UsageErrorsExit2AMissingProgramExits127(@TempDir Path dir) throws Exception {
-        try (Supervised help = RunJar.start("-h")) {
+        try (ChildProcess help = RunJar.start("-h")) {
             help.assertExit(0);
-            assertTrue(help.out.stream().anyMatch(l -> l.contains("--rewrite FROM:TO")), help.toString());
+            assertTrue(help.stdoutLines().stream().anyMatch(l -> l.contains("--rewrite FROM:TO")), help.toString());
         }
-        try (Supervised help = RunJar.start("--help")) {
+        try (ChildProcess help = RunJar.start("--help")) {
             help.assertExit(0);
         }
-        try (Supervised none = RunJar.start()) {
+        try (ChildProcess none = RunJar.start()) {
             none.assertExit(2);
         }
-        try (Supervised zero = RunJar.start("--grace", "0s", "--", "true")) {
+        try (ChildProcess zero = RunJar.start("--grace", "0s", "--", "true")) {
             zero.assertExit(2);
         }
-        try (Supervised unknown = RunJar.start("--yolo", "true")) {
+        try (ChildProcess unknown = RunJar.start("--yolo", "true")) {
             unknown.assertExit(2);
-            assertTrue(unknown.err.stream().anyMatch(l -> l.contains("unknown option '--yolo'")), unknown.toString());
+            assertTrue(unknown.stderrLines().stream().anyMatch(l -> l.contains("unknown option '--yolo'")), unknown.toString());
         }
         for (String[] args : List.of(new String[] {"/no/such/program"}, new String[] {"--", "/no/such/program"})) {
-            try (Supervised missing = RunJar.start(args)) {
+            try (ChildProcess missing = RunJar.start(args)) {
                 missing.assertExit(127);
-                assertTrue(missing.err.contains("sigbridge run: /no/such/program: No such file or directory"),
+                assertTrue(missing.stderrLines().contains("sigbridge run: /no/such/program: No such file or directory"),
                         missing.toString());
             }
         }
         Path notExecutable = Files.writeString(dir.resolve("not-executable"), "echo ran\n");
-        try (Supervised s = RunJar.start("--", notExecutable.toString())) {
+        try (ChildProcess s = RunJar.start("--", notExecutable.toString())) {
             s.assertExit(126);
-            assertTrue(s.err.contains("sigbridge run: " + notExecutable + ": Permission denied"), s.toString());
+            assertTrue(s.stderrLines().contains("sigbridge run: " + notExecutable + ": Permission denied"), s.toString());
         }
     }
 
     @Test
     void versionIsTheJarsOwn() throws Exception {
         for (String flag : List.of("--version", "-V")) {
-            try (Supervised s = RunJar.start(flag)) {
+            try (ChildProcess s = RunJar.start(flag)) {
                 s.assertExit(0);
-                assertTrue(s.out.size() == 1 && s.out.get(0).matches("sigbridge run \\d+\\.\\d+\\.\\d+.*"), s.toString());
+                assertTrue(s.stdoutLines().size() == 1 && s.stdoutLines().get(0).matches("sigbridge run \\d+\\.\\d+\\.\\d+.*"), s.toString());
             }
         }
     }
@@ -193,31 +192,27 @@ class RunCommandTest {
      */
     @Test
     void theChildGetsTheArgumentBytesJavaWasStartedWith() throws Exception {
-        try (Supervised s = RunJar.start("--", "printf", "%s\\n", "😀")) {
+        try (ChildProcess s = RunJar.start("--", "printf", "%s\\n", "😀")) {
             s.assertExit(0);
-            assertEquals(List.of("😀"), s.out);
+            assertEquals(List.of("😀"), s.stdoutLines());
         }
         String script = "LC_ALL=C exec " + RunJar.runShell("--", "sh", "-c", "printf %s \"$1\" | od -An -tx1", "sh")
                 + " \"$(printf 'a\\377\\316b\\360\\237\\230\\200')\"";
-        try (Supervised s = RunJar.startShell(script)) {
+        try (ChildProcess s = RunJar.startShell(script)) {
             s.assertExit(0);
-            assertEquals("61 ff ce 62 f0 9f 98 80", String.join(" ", s.out).trim().replaceAll("\\s+", " "), s.toString());
+            assertEquals("61 ff ce 62 f0 9f 98 80", String.join(" ", s.stdoutLines()).trim().replaceAll("\\s+", " "), s.toString());
         }
     }
 
     /** Nothing added to the environment (the re-exec added SIGBRIDGE_RUN_REEXEC and _JAVA_SR_SIGNUM). */
     @Test
     void theChildGetsExactlyTheEnvironmentJavaWasStartedWith() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(RunJar.runCommand("--", "env"));
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("LC_ALL", "C");
-        env.put("GREETING", "grüß dich 😀");
-        try (Supervised s = RunJar.start(pb)) {
+        ChildProcess.Builder b = ChildProcess.command(RunJar.runCommand("--", "env")).clearEnvironment()
+                .env("PATH", System.getenv("PATH")).env("LC_ALL", "C").env("GREETING", "grüß dich 😀");
+        try (ChildProcess s = RunJar.start(b)) {
             s.assertExit(0);
             assertEquals(new TreeSet<>(List.of("PATH=" + System.getenv("PATH"), "LC_ALL=C", "GREETING=grüß dich 😀")),
-                    new TreeSet<>(s.out));
+                    new TreeSet<>(s.stdoutLines()));
         }
     }
 
@@ -227,10 +222,10 @@ class RunCommandTest {
         Path given = Files.writeString(dir.resolve("given.txt"), "x");
         String script = "exec 7<" + RunJar.quote(given.toString()) + "; exec "
                 + RunJar.runShell("--", "sh", "-c", "for f in /proc/$$/fd/*; do echo \"${f##*/} $(readlink $f)\"; done");
-        try (Supervised s = RunJar.startShell(script)) {
+        try (ChildProcess s = RunJar.startShell(script)) {
             s.assertExit(0);
-            assertTrue(s.out.contains("7 " + given.toRealPath()), s.toString());
-            assertTrue(s.out.stream().noneMatch(l -> l.contains("lib/modules") || l.contains("sigbridge.jar")
+            assertTrue(s.stdoutLines().contains("7 " + given.toRealPath()), s.toString());
+            assertTrue(s.stdoutLines().stream().noneMatch(l -> l.contains("lib/modules") || l.contains("sigbridge.jar")
                     || l.contains("/dev/random") || l.contains("socket:")), s.toString());
         }
     }
@@ -238,11 +233,11 @@ class RunCommandTest {
     /** dumb-init's test_working_directories: the child starts where run was started; run leaves it. */
     @Test
     void theChildStartsInTheDirectoryRunWasStartedInAndRunLeavesIt(@TempDir Path dir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(RunJar.runCommand("--", "sh", "-c",
-                "readlink /proc/$PPID/cwd && readlink /proc/$$/cwd")).directory(dir.toFile());
-        try (Supervised s = RunJar.start(pb)) {
+        ChildProcess.Builder b = ChildProcess.command(RunJar.runCommand("--", "sh", "-c",
+                "readlink /proc/$PPID/cwd && readlink /proc/$$/cwd")).directory(dir);
+        try (ChildProcess s = RunJar.start(b)) {
             s.assertExit(0);
-            assertEquals(List.of("/", dir.toRealPath().toString()), s.out);
+            assertEquals(List.of("/", dir.toRealPath().toString()), s.stdoutLines());
         }
     }
 
@@ -251,7 +246,7 @@ class RunCommandTest {
     void theExtractedSupervisorLeavesNothingBehind(@TempDir Path tmp) throws Exception {
         List<String> cmd = RunJar.plainRunCommand("--", "true");
         cmd.add(1, "-Djava.io.tmpdir=" + tmp); // after "java"
-        try (Supervised s = RunJar.start(new ProcessBuilder(cmd))) {
+        try (ChildProcess s = RunJar.start(ChildProcess.command(cmd))) {
             s.assertExit(0);
         }
         try (var left = Files.list(tmp)) {
@@ -262,8 +257,8 @@ class RunCommandTest {
     /** --pdeathsig: the child gets the signal when the supervisor dies, even by KILL. */
     @Test
     void theChildGetsThePdeathsigWhenTheSupervisorIsKilled() throws Exception {
-        try (Supervised s = RunJar.start("--pdeathsig", "USR1", "--", probe(), "signals", "--exit-on", "10")) {
-            long child = s.awaitReady();
+        try (ChildProcess s = RunJar.start("--pdeathsig", "USR1", "--", probe(), "signals", "--exit-on", "10")) {
+            long child = s.awaitPid("ready");
             s.send("KILL");
             assertEquals("10", s.nextLine());
             await("the child ends", () -> !RunJar.exists(child) || RunJar.state(child) == 'Z');
@@ -276,10 +271,10 @@ class RunCommandTest {
      */
     @Test
     void aDelayedSignalIsHeldAndASecondOneGoesAtOnce() throws Exception {
-        try (Supervised s = RunJar.start("--delay", "TERM:1h", "--verbose", "--", probe(), "signals")) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start("--delay", "TERM:1h", "--verbose", "--", probe(), "signals")) {
+            s.awaitPid("ready");
             s.send("TERM");
-            await("TERM held", () -> s.err.stream().anyMatch(l -> l.contains("held for")));
+            await("TERM held", () -> s.stderrLines().stream().anyMatch(l -> l.contains("held for")));
             s.send("USR1");
             assertEquals("10", s.nextLine());
             s.send("TERM");
@@ -296,14 +291,14 @@ class RunCommandTest {
     void aTimeoutDumpsEveryJvmOfTheTreeThenEndsIt() throws Exception {
         String jvm = String.join(" ", TestProcesses.javaExecutable(), "-cp",
                 RunJar.quote(System.getProperty("java.class.path")), RunJar.quote(HungJvm.class.getName()));
-        try (Supervised s = RunJar.start("--timeout", "3s", "--dump", "QUIT:1s", "--grace", "5s", "--",
+        try (ChildProcess s = RunJar.start("--timeout", "3s", "--dump", "QUIT:1s", "--grace", "5s", "--",
                 "sh", "-c", "setsid " + jvm + " & wait")) {
             long hung = s.awaitNumber("hung");
             s.killOnClose(hung);
             s.assertExit(124);
-            assertTrue(s.out.stream().anyMatch(l -> l.startsWith("Full thread dump")), s.toString());
-            assertTrue(s.out.stream().anyMatch(l -> l.contains("\"main\"")), s.toString());
-            assertTrue(s.err.stream().anyMatch(l -> l.contains("timed out after 3000 ms")), s.toString());
+            assertTrue(s.stdoutLines().stream().anyMatch(l -> l.startsWith("Full thread dump")), s.toString());
+            assertTrue(s.stdoutLines().stream().anyMatch(l -> l.contains("\"main\"")), s.toString());
+            assertTrue(s.stderrLines().stream().anyMatch(l -> l.contains("timed out after 3000 ms")), s.toString());
             await("the hung JVM ends", () -> !RunJar.exists(hung) || RunJar.state(hung) == 'Z');
         }
     }

@@ -22,7 +22,7 @@ import io.sigbridge.FaultReporter;
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
 import io.sigbridge.TestProcesses;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * What {@code run} does on its own clock (issue 10 points 6 and 7), beyond RunCommandTest's:
@@ -36,8 +36,8 @@ class RunDeadlinesTest {
     /** --delay TERM:1s: a USR1 sent after the TERM overtakes it; the TERM goes on a second later. */
     @Test
     void aHeldSignalGoesOnWhenItsDelayIsOver() throws Exception {
-        try (Supervised s = RunJar.start("--delay", "TERM:1s", "--", probe(), "signals", "--stamp")) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start("--delay", "TERM:1s", "--", probe(), "signals", "--stamp")) {
+            s.awaitPid("ready");
             long sent = System.nanoTime(); // CLOCK_MONOTONIC, the probe's stamp
             s.send("TERM");
             s.send("USR1");
@@ -58,7 +58,7 @@ class RunDeadlinesTest {
     @Test
     void aTimeoutDumpsThenTermsThenKillsAfterTheGrace(@TempDir Path dir) throws Exception {
         Path dumpFile = dir.resolve("dump.txt");
-        try (Supervised s = RunJar.start("--verbose", "--timeout", "4s", "--dump", "USR1:1s", "--grace", "1s", "--",
+        try (ChildProcess s = RunJar.start("--verbose", "--timeout", "4s", "--dump", "USR1:1s", "--grace", "1s", "--",
                 TestProcesses.javaExecutable(), "-cp", System.getProperty("java.class.path"),
                 DumpingJvm.class.getName(), dumpFile.toString())) {
             long jvm = s.awaitNumber("ready");
@@ -69,9 +69,9 @@ class RunDeadlinesTest {
             String dump = Files.readString(dumpFile);
             assertTrue(dump.contains("\"main\""), "the JVM's dump has its main thread: " + dump);
             assertTrue(!RunJar.exists(jvm) || RunJar.state(jvm) == 'Z', "the JVM was killed");
-            assertTrue(s.err.contains("sigbridge run: timed out after 4000 ms: SIGUSR1 to every process of the tree,"
+            assertTrue(s.stderrLines().contains("sigbridge run: timed out after 4000 ms: SIGUSR1 to every process of the tree,"
                     + " TERM 1000 ms later"), s.toString());
-            assertTrue(s.err.contains("sigbridge run: grace of 1000 ms over: KILL"), s.toString());
+            assertTrue(s.stderrLines().contains("sigbridge run: grace of 1000 ms over: KILL"), s.toString());
         }
     }
 
@@ -99,10 +99,10 @@ class RunDeadlinesTest {
      */
     @Test
     void aStoppedLeftoverIsContinuedToTakeItsTerm() throws Exception {
-        try (Supervised s = RunJar.start("--grace", "500ms", "--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("--grace", "500ms", "--", "sh", "-c",
                 "echo leader $$; " + probe() + " signals & wait")) {
             long leader = s.awaitNumber("leader");
-            long left = s.awaitReady();
+            long left = s.awaitPid("ready");
             Signals.send(left, Signal.named("STOP"));
             await("the leftover stopped", () -> RunJar.state(left) == 'T');
             Signals.send(leader, Signal.named("KILL"));

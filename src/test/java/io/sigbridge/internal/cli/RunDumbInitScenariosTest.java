@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.sigbridge.Signal;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * The scenarios of dumb-init's {@code tests/} (github.com/Yelp/dumb-init), each written anew
@@ -60,8 +60,8 @@ class RunDumbInitScenariosTest {
     @ParameterizedTest
     @MethodSource("bothModes")
     void proxiesSignals(List<String> mode) throws Exception {
-        try (Supervised s = RunJar.start(with(mode, probe(), "signals"))) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start(with(mode, probe(), "signals"))) {
+            s.awaitPid("ready");
             for (int sig : normalSignals()) {
                 s.send(sig);
                 assertEquals(Integer.toString(sig), s.nextLine(), "signal " + sig);
@@ -103,8 +103,8 @@ class RunDumbInitScenariosTest {
         for (List<String> mode : bothModes().toList()) {
             List<String> options = new ArrayList<>(mode);
             options.addAll(rewriteOptions(map));
-            try (Supervised s = RunJar.start(with(options, probe(), "signals"))) {
-                s.awaitReady();
+            try (ChildProcess s = RunJar.start(with(options, probe(), "signals"))) {
+                s.awaitPid("ready");
                 for (int i = 0; i < sent.size(); i++) {
                     s.send(sent.get(i));
                     assertEquals(Integer.toString(expected.get(i)), s.nextLine(), sent.get(i) + " with " + map + " " + mode);
@@ -116,8 +116,8 @@ class RunDumbInitScenariosTest {
     /** test_ignored_signals_are_not_proxied: rewriting to 0 (or to nothing) drops a signal. */
     @Test
     void droppedSignalsAreNotProxied() throws Exception {
-        try (Supervised s = RunJar.start("-r", "TERM:QUIT", "-r", "INT:0", "--rewrite", "WINCH:", "--", probe(), "signals")) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start("-r", "TERM:QUIT", "-r", "INT:0", "--rewrite", "WINCH:", "--", probe(), "signals")) {
+            s.awaitPid("ready");
             s.send("TERM");
             s.send("INT");
             assertEquals("3", s.nextLine());
@@ -134,8 +134,8 @@ class RunDumbInitScenariosTest {
     @ParameterizedTest
     @MethodSource("bothModes")
     void suspendSignalsAreForwardedThenTheSupervisorStops(List<String> mode) throws Exception {
-        try (Supervised s = RunJar.start(with(mode, probe(), "signals"))) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start(with(mode, probe(), "signals"))) {
+            s.awaitPid("ready");
             for (String signal : SUSPEND) {
                 s.send(signal);
                 assertEquals(Integer.toString(Signal.named(signal).number()), s.nextLine());
@@ -150,7 +150,7 @@ class RunDumbInitScenariosTest {
     /** test_shell_background_support_setsid: a child that does stop on them stops with run. */
     @Test
     void aChildThatStopsOnSuspendSignalsStopsAndResumesWithTheSupervisor() throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c", "echo ready $$; exec sleep 1000")) {
+        try (ChildProcess s = RunJar.start("--", "sh", "-c", "echo ready $$; exec sleep 1000")) {
             long child = s.awaitNumber("ready");
             s.killOnClose(child);
             for (String signal : SUSPEND) {
@@ -165,9 +165,9 @@ class RunDumbInitScenariosTest {
     /** test_default_rewrites_can_be_overriden_with_setsid_enabled: rewritten, and still stopping. */
     @Test
     void rewrittenSuspendSignalsStillStopTheSupervisor() throws Exception {
-        try (Supervised s = RunJar.start("-r", "TTIN:TERM", "-r", "TTOU:INT", "-r", "TSTP:HUP", "--grace", "1h",
+        try (ChildProcess s = RunJar.start("-r", "TTIN:TERM", "-r", "TTOU:INT", "-r", "TSTP:HUP", "--grace", "1h",
                 "--", probe(), "signals")) {
-            s.awaitReady();
+            s.awaitPid("ready");
             Map<String, Integer> map = ordered3("TTIN", 15, "TTOU", 2, "TSTP", 1);
             for (Map.Entry<String, Integer> e : map.entrySet()) {
                 s.send(e.getKey());
@@ -191,7 +191,7 @@ class RunDumbInitScenariosTest {
     /** A pipeline in the background of the child's shell: six processes in all, as dumb-init's. */
     private static final String PIPELINE = "sleep 1000 | cat & sleep 1000 | cat >&2 & echo started; wait";
 
-    private static List<Long> awaitPipeline(Supervised s) throws InterruptedException {
+    private static List<Long> awaitPipeline(ChildProcess s) throws InterruptedException {
         s.awaitLine("started");
         await("the pipeline's four processes", () -> RunJar.tree(s.pid()).size() == 5);
         List<Long> pids = RunJar.tree(s.pid());
@@ -202,7 +202,7 @@ class RunDumbInitScenariosTest {
     /** test_setsid_signals_entire_group. */
     @Test
     void termReachesTheWholeGroup() throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c", PIPELINE)) {
+        try (ChildProcess s = RunJar.start("--", "sh", "-c", PIPELINE)) {
             List<Long> pids = awaitPipeline(s);
             s.send("TERM");
             s.assertExit(143);
@@ -213,7 +213,7 @@ class RunDumbInitScenariosTest {
     /** test_no_setsid_doesnt_signal_entire_group: with --single-child only the shell gets it. */
     @Test
     void termReachesOnlyTheChildWithSingleChild() throws Exception {
-        try (Supervised s = RunJar.start("--single-child", "--", "sh", "-c", PIPELINE)) {
+        try (ChildProcess s = RunJar.start("--single-child", "--", "sh", "-c", PIPELINE)) {
             List<Long> pids = awaitPipeline(s);
             long shell = RunJar.children(s.pid()).get(0);
             s.send("TERM");
@@ -227,8 +227,8 @@ class RunDumbInitScenariosTest {
     /** test_all_processes_receive_term_on_exit_if_setsid (and then KILL after the grace). */
     @Test
     void whatOutlivesTheChildGetsTerm() throws Exception {
-        try (Supervised s = RunJar.start("--grace", "500ms", "--", "sh", "-c", probe() + " signals & sleep 1")) {
-            long left = s.awaitReady();
+        try (ChildProcess s = RunJar.start("--grace", "500ms", "--", "sh", "-c", probe() + " signals & sleep 1")) {
+            long left = s.awaitPid("ready");
             assertEquals("15", s.nextLine());
             s.assertExit(0);
             assertTrue(!RunJar.exists(left) || state(left) == 'Z', "the leftover was killed after the grace");
@@ -238,10 +238,10 @@ class RunDumbInitScenariosTest {
     /** test_processes_dont_receive_term_on_exit_if_no_setsid. */
     @Test
     void whatOutlivesTheChildIsLeftAloneWithSingleChild() throws Exception {
-        try (Supervised s = RunJar.start("--single-child", "--", "sh", "-c", probe() + " signals & sleep 1")) {
-            long left = s.awaitReady();
-            assertTrue(s.process.waitFor(RunJar.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(0, s.process.exitValue());
+        try (ChildProcess s = RunJar.start("--single-child", "--", "sh", "-c", probe() + " signals & sleep 1")) {
+            long left = s.awaitPid("ready");
+            assertTrue(s.process().waitFor(RunJar.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, s.process().exitValue());
             for (String signal : List.of("HUP", "INT", "QUIT")) {
                 io.sigbridge.Signals.send(left, Signal.named(signal));
                 assertEquals(Integer.toString(Signal.named(signal).number()), s.nextLine(), "no TERM came first");
@@ -253,32 +253,32 @@ class RunDumbInitScenariosTest {
     @ParameterizedTest
     @ValueSource(strings = {"/doesnotexist", "-- /doesnotexist", "-c /doesnotexist", "--single-child -- /doesnotexist"})
     void failsWithABadExec(String args) throws Exception {
-        try (Supervised s = RunJar.start(args.split(" "))) {
+        try (ChildProcess s = RunJar.start(args.split(" "))) {
             s.assertExit(127);
-            assertTrue(s.err.contains("sigbridge run: /doesnotexist: No such file or directory"), s.toString());
+            assertTrue(s.stderrLines().contains("sigbridge run: /doesnotexist: No such file or directory"), s.toString());
         }
     }
 
     /** cli_test: no arguments, an invalid option, --help/-h, --version/-V. */
     @Test
     void commandLine() throws Exception {
-        try (Supervised s = RunJar.start()) {
+        try (ChildProcess s = RunJar.start()) {
             s.assertExit(2);
-            assertTrue(s.err.stream().anyMatch(l -> l.contains("usage: run")), s.toString());
+            assertTrue(s.stderrLines().stream().anyMatch(l -> l.contains("usage: run")), s.toString());
         }
-        try (Supervised s = RunJar.start("--yolo", "/bin/true")) {
+        try (ChildProcess s = RunJar.start("--yolo", "/bin/true")) {
             s.assertExit(2);
         }
         for (String flag : List.of("-h", "--help")) {
-            try (Supervised s = RunJar.start(flag)) {
+            try (ChildProcess s = RunJar.start(flag)) {
                 s.assertExit(0);
-                assertTrue(s.out.get(0).startsWith("usage: run"), s.toString());
+                assertTrue(s.stdoutLines().get(0).startsWith("usage: run"), s.toString());
             }
         }
         for (String flag : List.of("-V", "--version")) {
-            try (Supervised s = RunJar.start(flag)) {
+            try (ChildProcess s = RunJar.start(flag)) {
                 s.assertExit(0);
-                assertTrue(s.out.get(0).startsWith("sigbridge run "), s.toString());
+                assertTrue(s.stdoutLines().get(0).startsWith("sigbridge run "), s.toString());
             }
         }
     }
@@ -289,12 +289,12 @@ class RunDumbInitScenariosTest {
     void verbose(String flags) throws Exception {
         List<String> args = new ArrayList<>(List.of(flags.split(" ")));
         args.addAll(List.of("echo", "oh,", "hi"));
-        try (Supervised s = RunJar.start(args.toArray(new String[0]))) {
+        try (ChildProcess s = RunJar.start(args.toArray(new String[0]))) {
             s.assertExit(0);
-            assertEquals(List.of("oh, hi"), s.out);
-            assertTrue(s.err.stream().anyMatch(l -> l.matches("sigbridge run: child \\d+ started.*")), s.toString());
-            assertTrue(s.err.stream().anyMatch(l -> l.matches("sigbridge run: child \\d+ ended: exit status 0")), s.toString());
-            assertEquals("sigbridge run: exit status 0", s.err.get(s.err.size() - 1), s.toString());
+            assertEquals(List.of("oh, hi"), s.stdoutLines());
+            assertTrue(s.stderrLines().stream().anyMatch(l -> l.matches("sigbridge run: child \\d+ started.*")), s.toString());
+            assertTrue(s.stderrLines().stream().anyMatch(l -> l.matches("sigbridge run: child \\d+ ended: exit status 0")), s.toString());
+            assertEquals("sigbridge run: exit status 0", s.stderrLines().get(s.stderrLines().size() - 1), s.toString());
         }
     }
 
@@ -305,10 +305,10 @@ class RunDumbInitScenariosTest {
     void rewriteErrors(String args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args.split("\\|", -1)));
         all.addAll(List.of("echo", "oh,", "hi"));
-        try (Supervised s = RunJar.start(all.toArray(new String[0]))) {
+        try (ChildProcess s = RunJar.start(all.toArray(new String[0]))) {
             s.assertExit(2);
-            assertEquals(List.of(), s.out, "the command did not run");
-            assertTrue(s.err.get(0).startsWith("sigbridge run: "), s.toString());
+            assertEquals(List.of(), s.stdoutLines(), "the command did not run");
+            assertTrue(s.stderrLines().get(0).startsWith("sigbridge run: "), s.toString());
         }
     }
 
@@ -317,7 +317,7 @@ class RunDumbInitScenariosTest {
     @ValueSource(ints = {0, 1, 2, 32, 64, 127, 254, 255})
     void exitStatusOfARegularExit(int status) throws Exception {
         for (List<String> mode : bothModes().toList()) {
-            try (Supervised s = RunJar.start(with(mode, "sh", "-c", "exit " + status))) {
+            try (ChildProcess s = RunJar.start(with(mode, "sh", "-c", "exit " + status))) {
                 s.assertExit(status);
             }
         }
@@ -327,7 +327,7 @@ class RunDumbInitScenariosTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "HUP", "QUIT", "KILL"})
     void exitStatusWhenASignalEndedTheChild(String signal) throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c", "kill -" + signal + " $$")) {
+        try (ChildProcess s = RunJar.start("--", "sh", "-c", "kill -" + signal + " $$")) {
             s.assertExit(128 + Signal.named(signal).number());
         }
     }
@@ -335,13 +335,13 @@ class RunDumbInitScenariosTest {
     /** tests/test-zombies: a grandchild that ended is reaped while the child still runs. */
     @Test
     void anEndedOrphanIsNoZombieASecondLater() throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("--", "sh", "-c",
                 "echo child $$; sh -c 'sh -c \"echo i am a zombie\" &' & sleep 1; echo looked; exec sleep 1000")) {
             s.killOnClose(s.awaitNumber("child")); // killing run leaves its child running
             s.awaitLine("looked");
             List<Long> zombies = RunJar.children(s.pid()).stream().filter(p -> state(p) == 'Z').toList();
             assertEquals(List.of(), zombies, "zombies under the supervisor while its child runs");
-            assertTrue(s.out.contains("i am a zombie"), s.toString());
+            assertTrue(s.stdoutLines().contains("i am a zombie"), s.toString());
         }
     }
 }

@@ -1,29 +1,21 @@
 package io.sigbridge.internal.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import io.sigbridge.NoSuchProcessException;
-import io.sigbridge.Signal;
-import io.sigbridge.Signals;
 import io.sigbridge.TestProcesses;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * The {@code sigbridge run} tests' plumbing: {@code java -jar target/sigbridge.jar run ...} as a
@@ -85,207 +77,30 @@ final class RunJar {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    static Supervised start(String... args) throws IOException {
-        return new Supervised(new ProcessBuilder(runCommand(args)));
+    /** {@code java -jar sigbridge.jar run ARGS...} started as a shell would ({@link #runCommand}). */
+    static ChildProcess start(String... args) throws IOException {
+        return start(ChildProcess.command(runCommand(args)));
     }
 
-    static Supervised startShell(String script) throws IOException {
-        return new Supervised(new ProcessBuilder("sh", "-c", script));
+    static ChildProcess startShell(String script) throws IOException {
+        return start(ChildProcess.command("sh", "-c", script));
     }
 
-    static Supervised start(ProcessBuilder builder) throws IOException {
-        return new Supervised(builder);
+    /**
+     * {@code shellCommand} on a real pseudo-terminal: {@code script} (util-linux) runs it in a
+     * new session on a pty and relays our stdin to it, as a person typing.
+     */
+    static ChildProcess onTerminal(String shellCommand) throws IOException {
+        return start(ChildProcess.command("script", "-qec", shellCommand, "/dev/null").env("SHELL", "/bin/sh"));
     }
 
-    private static final java.util.regex.Pattern TERMINAL_CONTROL =
-            java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\r");
-
-    /** A started supervisor (or a shell around one), its output read line by line as it comes. */
-    static final class Supervised implements AutoCloseable {
-        final Process process;
-        final List<String> out = new CopyOnWriteArrayList<>();
-        final List<String> err = new CopyOnWriteArrayList<>();
-        private final BlockingQueue<String> unread = new LinkedBlockingQueue<>();
-        private final List<Tail> readers = new ArrayList<>();
-        private final List<Long> alsoKill = new CopyOnWriteArrayList<>();
-
-        Supervised(ProcessBuilder builder) throws IOException {
-            // Files, not the JDK's pipes: when the direct child exits, ProcessImpl drains and
-            // closes its stdout, and what a leftover of the test writes later would be lost.
-            Path outFile = Files.createTempFile("sigbridge-run-test-", ".out");
-            Path errFile = Files.createTempFile("sigbridge-run-test-", ".err");
-            outFile.toFile().deleteOnExit();
-            errFile.toFile().deleteOnExit();
-            process = builder.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
-            readers.add(new Tail(outFile, out, unread));
-            readers.add(new Tail(errFile, err, null));
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        /** The next line of stdout not read with this method yet. */
-        String nextLine() throws InterruptedException {
-            String line = unread.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            if (line == null) {
-                fail("no further line on stdout; " + this);
-            }
-            return line;
-        }
-
-        /** Skips stdout lines until one starts with prefix; returns it. */
-        String awaitLine(String prefix) throws InterruptedException {
-            for (;;) {
-                String line = nextLine();
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-        }
-
-        /** Skips stdout lines until one matches {@code regex}; returns it. */
-        String awaitMatching(String regex) throws InterruptedException {
-            for (;;) {
-                String line = nextLine();
-                if (line.matches(regex)) {
-                    return line;
-                }
-            }
-        }
-
-        /** Skips stdout lines until one is exactly {@code line}. */
-        void awaitExactly(String line) throws InterruptedException {
-            while (!nextLine().equals(line)) {
-                // skip
-            }
-        }
-
-        /** "PREFIX N ..." on stdout: N. */
-        long awaitNumber(String prefix) throws InterruptedException {
-            String[] words = awaitLine(prefix).substring(prefix.length()).trim().split("\\s+");
-            return Long.parseLong(words[0]);
-        }
-
-        /** The probe's "ready PID". */
-        long awaitReady() throws InterruptedException {
-            long pid = awaitNumber("ready");
-            alsoKill.add(pid);
-            return pid;
-        }
-
-        void killOnClose(long pid) {
-            alsoKill.add(pid);
-        }
-
-        /** Bytes to its stdin (for script(1): what a person types at the terminal). */
-        void type(String text) throws IOException {
-            process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        }
-
-        void send(String signal) {
-            Signals.send(pid(), Signal.named(signal));
-        }
-
-        void send(int signal) {
-            Signals.send(pid(), Signal.ofNumber(signal));
-        }
-
-        int exit() throws InterruptedException {
-            if (!process.waitFor(WAIT_SECONDS * 2, TimeUnit.SECONDS)) {
-                fail("the supervisor did not end; " + this);
-            }
-            for (Tail t : readers) {
-                t.catchUp();
-            }
-            return process.exitValue();
-        }
-
-        void assertExit(int expected) throws InterruptedException {
-            assertEquals(expected, exit(), "exit status; " + this);
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-            readers.forEach(Tail::stop);
-            for (long pid : alsoKill) {
-                try {
-                    Signals.send(pid, Signal.named("KILL"));
-                } catch (NoSuchProcessException gone) {
-                    // ended already
-                }
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "stdout " + out + ", stderr " + err;
-        }
-    }
-
-    /** Reads a file as it grows, line by line, until stopped. */
-    private static final class Tail {
-        private final Path file;
-        private volatile long position;
-        private volatile boolean stopped;
-
-        Tail(Path file, List<String> into, BlockingQueue<String> queue) {
-            this.file = file;
-            Thread thread = new Thread(() -> follow(into, queue), "tail " + file.getFileName());
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void follow(List<String> into, BlockingQueue<String> queue) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            try (InputStream in = Files.newInputStream(file)) {
-                while (!stopped) {
-                    int n = in.read(buf);
-                    if (n <= 0) {
-                        Thread.sleep(2);
-                        continue;
-                    }
-                    for (int i = 0; i < n; i++) {
-                        if (buf[i] != '\n') {
-                            line.write(buf[i]);
-                            continue;
-                        }
-                        // script(1)'s pty output loses its \r and escape sequences here
-                        String text = TERMINAL_CONTROL.matcher(line.toString(StandardCharsets.UTF_8)).replaceAll("");
-                        line.reset();
-                        into.add(text);
-                        if (queue != null) {
-                            queue.add(text);
-                        }
-                    }
-                    position += n;
-                }
-            } catch (IOException | InterruptedException e) {
-                into.add("read failed: " + e);
-            }
-        }
-
-        /** Waits (a moment at most) until everything written so far is read. */
-        void catchUp() throws InterruptedException {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (System.nanoTime() < until) {
-                try {
-                    if (position >= Files.size(file)) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    return;
-                }
-                Thread.sleep(2);
-            }
-        }
-
-        void stop() {
-            stopped = true;
-        }
+    /**
+     * A supervisor (or a shell or script(1) around one): output in files, since the JDK's pipe
+     * of a dead child is drained and closed, and what a leftover of the test writes later would
+     * be lost; lines without a pty's CRs and escapes; the exit awaited twice as long as a line.
+     */
+    static ChildProcess start(ChildProcess.Builder builder) throws IOException {
+        return builder.stripTerminalControl().exitTimeout(Duration.ofSeconds(WAIT_SECONDS * 2)).start();
     }
 
     /** The process state letter in /proc/PID/stat (R, S, T, Z...), or '-' when there is none. */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Issue 10 points 2 and 3 as a person at a terminal meets them: an interactive bash (with job
@@ -20,9 +20,7 @@ import io.sigbridge.internal.cli.RunJar.Supervised;
 class RunJobControlTest {
     @Test
     void aBackgroundJobThatReadsTheTerminalStopsAndFgLetsItRead() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("script", "-qec", "bash --norc --noprofile -i", "/dev/null");
-        pb.environment().put("SHELL", "/bin/sh");
-        try (Supervised s = RunJar.start(pb)) {
+        try (ChildProcess s = RunJar.onTerminal("bash --norc --noprofile -i")) {
             s.type("PS1='$ '\n");
             s.type(RunJar.runShell("--", "sh", "-c", "read line; echo \"got:$line\"") + " &\n");
             s.type("echo job $!\n");

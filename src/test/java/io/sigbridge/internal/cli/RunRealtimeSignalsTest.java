@@ -8,7 +8,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import io.sigbridge.Signal;
 import io.sigbridge.Signals;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * The real-time signals in both modes (RunCommandTest sends them to a group,
@@ -20,8 +20,8 @@ import io.sigbridge.internal.cli.RunJar.Supervised;
 class RunRealtimeSignalsTest {
     @Test
     void everyRealtimeSignalReachesASingleChild() throws Exception {
-        try (Supervised s = RunJar.start("--single-child", "--", probe(), "signals")) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start("--single-child", "--", probe(), "signals")) {
+            s.awaitPid("ready");
             for (Signal rt : Signal.all()) {
                 if (rt.isRealtime()) {
                     s.send(rt.number());
@@ -35,8 +35,8 @@ class RunRealtimeSignalsTest {
     @Test
     void aGroupGetsAQueuedSignalWithoutItsValue() throws Exception {
         Signal rt = Signal.realtime(3);
-        try (Supervised s = RunJar.start("--", probe(), "signals")) {
-            s.awaitReady();
+        try (ChildProcess s = RunJar.start("--", probe(), "signals")) {
+            s.awaitPid("ready");
             Signals.send(s.pid(), rt, 77);
             assertEquals(Integer.toString(rt.number()), s.nextLine(), "the signal, without its value");
         }

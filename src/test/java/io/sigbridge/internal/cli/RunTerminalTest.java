@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * Interactive use on a real pseudo-terminal: {@code script} (util-linux, in Debian's essential
@@ -29,12 +28,6 @@ class RunTerminalTest {
     private static final String GROUPS = "read -r a b c d pg s tty fg rest < /proc/$$/stat; echo \"%s pg=$pg fg=$fg\"";
     private static final Pattern GROUP_LINE = Pattern.compile(".*pg=(\\d+) fg=(\\d+)");
 
-    private static Supervised onTerminal(String shellCommand) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("script", "-qec", shellCommand, "/dev/null");
-        pb.environment().put("SHELL", "/bin/sh");
-        return RunJar.start(pb);
-    }
-
     private static void assertForeground(String line) {
         Matcher m = GROUP_LINE.matcher(line);
         assertTrue(m.matches(), line);
@@ -44,7 +37,7 @@ class RunTerminalTest {
     /** dumb-init's test_tty: a program reading the terminal (tac) until EOF. */
     @Test
     void aProgramReadsTheTerminalUntilEof() throws Exception {
-        try (Supervised s = onTerminal("stty -echo -opost; echo go; exec " + RunJar.runShell("--", "tac"))) {
+        try (ChildProcess s = RunJar.onTerminal("stty -echo -opost; echo go; exec " + RunJar.runShell("--", "tac"))) {
             s.awaitLine("go");
             s.type("1\n2\n3\n\u0004");
             assertEquals("3", s.nextLine());
@@ -63,7 +56,7 @@ class RunTerminalTest {
     void anInteractiveShellOwnsTheTerminalAndRunTakesItBack() throws Exception {
         String outer = RunJar.runShell("--", "bash", "--norc", "--noprofile", "-m")
                 + "; echo \"run exited $?\"; " + String.format(GROUPS, "outer");
-        try (Supervised s = onTerminal(outer)) {
+        try (ChildProcess s = RunJar.onTerminal(outer)) {
             s.type("echo \"flags are: [[$-]]\"\n");
             String flags = s.awaitLine("flags are: [[");
             assertTrue(flags.matches("flags are: \\[\\[[a-zA-Z]*m[a-zA-Z]*\\]\\]"), "job control is on: " + flags);
@@ -74,7 +67,7 @@ class RunTerminalTest {
             assertForeground(s.awaitLine("outer pg="));
             s.assertExit(0);
         }
-        try (Supervised s = onTerminal(RunJar.runShell("--", "sh", "-i"))) {
+        try (ChildProcess s = RunJar.onTerminal(RunJar.runShell("--", "sh", "-i"))) {
             s.type("echo $((6 * 7))\n"); // the terminal echoes what is typed; only the shell says 42
             s.awaitMatching("(.*[#$] )?42");
             s.type("exit 0\n");
@@ -85,7 +78,7 @@ class RunTerminalTest {
     /** tini's Ctrl-C test: ^C at the terminal reaches the child's group (the foreground): 130. */
     @Test
     void ctrlCEndsTheChild() throws Exception {
-        try (Supervised s = onTerminal(RunJar.runShell("--", "sh", "-c", "while true; do echo '#'; sleep 0.1; done"))) {
+        try (ChildProcess s = RunJar.onTerminal(RunJar.runShell("--", "sh", "-c", "while true; do echo '#'; sleep 0.1; done"))) {
             s.awaitLine("#");
             s.type("\u0003");
             s.assertExit(130);
@@ -99,7 +92,7 @@ class RunTerminalTest {
      */
     @Test
     void ctrlZStopsTheJobAndFgResumesIt() throws Exception {
-        try (Supervised s = onTerminal("echo run $$; exec " + RunJar.runShell("--", "sleep", "1000"))) {
+        try (ChildProcess s = RunJar.onTerminal("echo run $$; exec " + RunJar.runShell("--", "sleep", "1000"))) {
             long run = s.awaitNumber("run");
             await("the child", () -> RunJar.children(run).size() == 1);
             long child = RunJar.children(run).get(0);
@@ -123,8 +116,8 @@ class RunTerminalTest {
      */
     @Test
     void asSessionLeaderOnlyTheSignalsSentArePassedOn() throws Exception {
-        try (Supervised s = onTerminal("exec " + RunJar.runShell("--verbose", "--", probe(), "signals"))) {
-            long child = s.awaitReady();
+        try (ChildProcess s = RunJar.onTerminal("exec " + RunJar.runShell("--verbose", "--", probe(), "signals"))) {
+            long child = s.awaitPid("ready");
             long run = Long.parseLong(RunJar.statFields(child)[1]);
             s.killOnClose(run);
             assertEquals(Long.toString(run), RunJar.statFields(run)[3], "run leads the session");
@@ -132,9 +125,9 @@ class RunTerminalTest {
             s.awaitExactly("1");
             io.sigbridge.Signals.send(run, io.sigbridge.Signal.USR1);
             s.awaitExactly("10");
-            List<String> seen = s.out.stream().filter(l -> l.matches("\\d+")).toList();
-            assertEquals(List.of("1", "10"), seen, "nothing but what was sent: " + s.out);
-            assertFalse(s.out.stream().anyMatch(l -> l.contains("forwarded SIGCONT")), s.toString());
+            List<String> seen = s.stdoutLines().stream().filter(l -> l.matches("\\d+")).toList();
+            assertEquals(List.of("1", "10"), seen, "nothing but what was sent: " + s.stdoutLines());
+            assertFalse(s.stdoutLines().stream().anyMatch(l -> l.contains("forwarded SIGCONT")), s.toString());
         }
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.sigbridge.Signal;
-import io.sigbridge.internal.cli.RunJar.Supervised;
+import io.sigbridge.testsupport.ChildProcess;
 
 /**
  * The scenarios of tini's {@code test/} (github.com/krallin/tini: run_inner_tests.py and the
@@ -37,7 +37,7 @@ class RunTiniScenariosTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 127, 128, 143, 254, 255})
     void exitCodeRemapping(int code) throws Exception {
-        try (Supervised s = RunJar.start("-e", Integer.toString(code), "--", "sh", "-c", "exit " + code)) {
+        try (ChildProcess s = RunJar.start("-e", Integer.toString(code), "--", "sh", "-c", "exit " + code)) {
             s.assertExit(0);
         }
         List<String> args = new ArrayList<>();
@@ -48,7 +48,7 @@ class RunTiniScenariosTest {
             }
         }
         args.addAll(List.of("sh", "-c", "exit " + code)); // without "--", as tini's POSIXLY_CORRECT run
-        try (Supervised s = RunJar.start(args.toArray(new String[0]))) {
+        try (ChildProcess s = RunJar.start(args.toArray(new String[0]))) {
             s.assertExit(code);
         }
     }
@@ -60,13 +60,13 @@ class RunTiniScenariosTest {
      */
     @Test
     void orphansAreReapedAsTheyEnd() throws Exception {
-        try (Supervised s = RunJar.start("--verbose", "--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("--verbose", "--", "sh", "-c",
                 "sh -c 'for i in $(seq 30); do sleep 0.$((i % 5 + 1)) & done'; echo spawned $$; exec sleep 1000")) {
             long child = s.awaitNumber("spawned");
             s.killOnClose(child);
             await("only the child left under the supervisor (every orphan reaped)",
                     () -> RunJar.tree(s.pid()).equals(List.of(child)));
-            await("30 reaps reported", () -> s.err.stream().filter(l -> l.matches("sigbridge run: reaped orphan \\d+ \\(exit status 0\\)")).count() == 30);
+            await("30 reaps reported", () -> s.stderrLines().stream().filter(l -> l.matches("sigbridge run: reaped orphan \\d+ \\(exit status 0\\)")).count() == 30);
             assertTrue(RunJar.exists(child) && state(child) != 'Z', "the child still runs");
         }
     }
@@ -75,7 +75,7 @@ class RunTiniScenariosTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "USR1", "USR2"})
     void aSignalAtItsDefaultEndsTheChild(String signal) throws Exception {
-        try (Supervised s = RunJar.start("--", "sh", "-c", "sleep 100; echo not reached")) {
+        try (ChildProcess s = RunJar.start("--", "sh", "-c", "sleep 100; echo not reached")) {
             await("the child and its sleep", () -> RunJar.tree(s.pid()).size() == 2);
             s.send(signal);
             s.assertExit(128 + Signal.named(signal).number());
@@ -89,7 +89,7 @@ class RunTiniScenariosTest {
      */
     @Test
     void theGroupGetsTheSignalNotOnlyTheChild() throws Exception {
-        try (Supervised s = RunJar.start("-g", "--", "sh", "-c",
+        try (ChildProcess s = RunJar.start("-g", "--", "sh", "-c",
                 "sleep 1000 & trap '' USR1; echo grandchild $!; wait $!; exit $?")) {
             long grandchild = s.awaitNumber("grandchild");
             await("the child and the grandchild", () -> RunJar.tree(s.pid()).size() == 2);
@@ -110,18 +110,18 @@ class RunTiniScenariosTest {
         List<String> cmd = new ArrayList<>(List.of(probe(), "launch", "--ignore",
                 numbers("TTOU", "SEGV", "INT"), "--block", numbers("TTIN", "ILL", "TERM"), "--"));
         cmd.addAll(RunJar.plainRunCommand("--", "cat", "/proc/self/status"));
-        try (Supervised s = RunJar.start(new ProcessBuilder(cmd))) {
+        try (ChildProcess s = RunJar.start(ChildProcess.command(cmd))) {
             s.assertExit(0);
-            Map<String, Long> sets = RunJar.signalSets(s.out);
-            assertEquals(mask("TTOU", "INT"), sets.get("SigIgn"), "ignored: " + s.out);
-            assertEquals(mask("TTIN", "ILL", "TERM"), sets.get("SigBlk"), "blocked: " + s.out);
+            Map<String, Long> sets = RunJar.signalSets(s.stdoutLines());
+            assertEquals(mask("TTOU", "INT"), sets.get("SigIgn"), "ignored: " + s.stdoutLines());
+            assertEquals(mask("TTIN", "ILL", "TERM"), sets.get("SigBlk"), "blocked: " + s.stdoutLines());
         }
-        try (Supervised s = RunJar.start("--", "cat", "/proc/self/status")) {
+        try (ChildProcess s = RunJar.start("--", "cat", "/proc/self/status")) {
             s.assertExit(0);
-            Map<String, Long> sets = RunJar.signalSets(s.out);
-            assertEquals(0L, sets.get("SigIgn"), "nothing ignored that run was not started with: " + s.out);
-            assertEquals(0L, sets.get("SigBlk"), "nothing blocked: " + s.out);
-            assertEquals(0L, sets.get("SigCgt"), "no handler survives the exec: " + s.out);
+            Map<String, Long> sets = RunJar.signalSets(s.stdoutLines());
+            assertEquals(0L, sets.get("SigIgn"), "nothing ignored that run was not started with: " + s.stdoutLines());
+            assertEquals(0L, sets.get("SigBlk"), "nothing blocked: " + s.stdoutLines());
+            assertEquals(0L, sets.get("SigCgt"), "no handler survives the exec: " + s.stdoutLines());
         }
     }
 
@@ -148,9 +148,9 @@ class RunTiniScenariosTest {
      */
     @Test
     void theParentsDeathSignalIsPassedOn() throws Exception {
-        try (Supervised s = RunJar.startShell(RunJar.runShell("-p", "SIGUSR1", "--", probe(), "signals", "--exit-on", "10")
+        try (ChildProcess s = RunJar.startShell(RunJar.runShell("-p", "SIGUSR1", "--", probe(), "signals", "--exit-on", "10")
                 + "; echo never")) {
-            long child = s.awaitReady();
+            long child = s.awaitPid("ready");
             long supervisor = Long.parseLong(RunJar.statFields(child)[1]);
             s.killOnClose(supervisor);
             s.send("KILL"); // the shell: run's parent
@@ -162,13 +162,13 @@ class RunTiniScenariosTest {
     /** run_outer_tests' exit code tests: -z (unknown option), -h, zzzz (no such program). */
     @Test
     void exitCodesOfTheCommandLine() throws Exception {
-        try (Supervised s = RunJar.start("-z")) {
+        try (ChildProcess s = RunJar.start("-z")) {
             s.assertExit(2);
         }
-        try (Supervised s = RunJar.start("-h")) {
+        try (ChildProcess s = RunJar.start("-h")) {
             s.assertExit(0);
         }
-        try (Supervised s = RunJar.start("zzzz")) {
+        try (ChildProcess s = RunJar.start("zzzz")) {
             s.assertExit(127);
         }
     }
@@ -190,15 +190,15 @@ class RunTiniScenariosTest {
         cmd.addAll(RunJar.runCommand("--verbose", "--", "sh", "-c",
                 "echo pid $$ ppid $PPID; trap 'echo got TERM; exit 5' TERM;"
                         + " sh -c 'sleep 0.2 &'; (sleep 1; kill -TERM 1) & while :; do sleep 0.05; done"));
-        try (Supervised s = RunJar.start(new ProcessBuilder(cmd))) {
+        try (ChildProcess s = RunJar.start(ChildProcess.command(cmd))) {
             // not pid 2: the JVM's threads took the first pids of the namespace before the exec
             long child = s.awaitNumber("pid");
-            assertEquals("pid " + child + " ppid 1", s.out.stream().filter(l -> l.startsWith("pid")).findFirst().get());
+            assertEquals("pid " + child + " ppid 1", s.stdoutLines().stream().filter(l -> l.startsWith("pid")).findFirst().get());
             s.awaitLine("got TERM");
             s.assertExit(5);
-            assertTrue(s.err.stream().anyMatch(l -> l.matches("sigbridge run: reaped orphan \\d+ \\(exit status 0\\)")),
+            assertTrue(s.stderrLines().stream().anyMatch(l -> l.matches("sigbridge run: reaped orphan \\d+ \\(exit status 0\\)")),
                     "the orphaned sleep was reaped by PID 1: " + s);
-            assertTrue(s.err.contains("sigbridge run: forwarded SIGTERM to group " + child), s.toString());
+            assertTrue(s.stderrLines().contains("sigbridge run: forwarded SIGTERM to group " + child), s.toString());
         }
     }
 }
