@@ -91,6 +91,9 @@ public final class LastGaspChild {
                 Thread spinner = new Thread(LastGaspChild::spin, "spinner");
                 spinner.setDaemon(true);
                 spinner.start();
+                while (!spinning) {
+                    Thread.onSpinWait();
+                }
                 say("SPINNER " + nativeIdOf("spinner"));
                 break;
             case "folded-abrt":
@@ -146,11 +149,18 @@ public final class LastGaspChild {
     }
 
     private static volatile long sink;
+    private static volatile boolean spinning;
 
+    /**
+     * Arithmetic only, so the thread is always in state in_Java: a call such as
+     * System.identityHashCode passes through native state, and a USR1 that parks the thread
+     * there would let the safepoint complete (a CI run saw GC DONE).
+     */
     private static void spin() {
-        long x = 0;
+        long x = 1;
+        spinning = true;
         for (;;) {
-            x += System.identityHashCode(Thread.currentThread()) & 3; // Java code, never blocking
+            x = x * 6364136223846793005L + 1442695040888963407L;
             sink = x;
         }
     }
