@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,6 +190,11 @@ class ReservedAndBadInputTest {
         assumeTrue(TestProcesses.ourUid() == 0, "runuser needs root");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
                 "runuser is not installed");
+        // Under qemu the JVM is the aarch64 JRE unpacked in target/: in a checkout inside a
+        // directory only its owner may enter (mktemp -d, a 0700 home), nobody cannot start it.
+        Optional<Path> closed = closedToOthers(Path.of(TestProcesses.javaExecutable()));
+        assumeTrue(closed.isEmpty(), () -> "nobody may not enter " + closed.orElseThrow()
+                + ", on the way to this JVM's java");
         Path classes = copyReadableByEveryone(TestProcesses.classes(), temp.resolve("classes"));
         SignalSubscription sub = Signals.subscribe(Signal.USR1);
         try {
@@ -245,6 +251,16 @@ class ReservedAndBadInputTest {
     }
 
     /** target/classes lives under a directory `nobody` may not enter: copy it with open modes. */
+    /** The first directory on the way to {@code file} that other users may not search, if any. */
+    private static Optional<Path> closedToOthers(Path file) throws IOException {
+        for (Path dir = file.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+            if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Path copyReadableByEveryone(Path from, Path to) throws IOException {
         Files.setPosixFilePermissions(to.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.createDirectories(to.getParent().resolve("tmp"));
