@@ -265,6 +265,13 @@ static struct sigaction our_action(void)
     return action;
 }
 
+/* The one handler field of an action (sa_handler and sa_sigaction share it), as a number. */
+static uintptr_t handler_value(const struct sigaction *action)
+{
+    return (action->sa_flags & SA_SIGINFO) ? (uintptr_t)action->sa_sigaction
+                                           : (uintptr_t)action->sa_handler;
+}
+
 /* The same handler (the kernel reports flags back with additions such as SA_RESTORER). */
 static bool same_handler(const struct sigaction *a, const struct sigaction *b)
 {
@@ -445,13 +452,13 @@ static int classify(const struct sigaction *action)
     if (is_ours(action)) {
         return SB_DISPOSITION_SIGBRIDGE;
     }
-    if (!(action->sa_flags & SA_SIGINFO)) {
-        if (action->sa_handler == SIG_DFL) {
-            return SB_DISPOSITION_DEFAULT;
-        }
-        if (action->sa_handler == SIG_IGN) {
-            return SB_DISPOSITION_IGNORE;
-        }
+    /* Whatever SA_SIGINFO says: HotSpot's os::signal sets it with SIG_DFL or SIG_IGN when
+     * sun.misc.Signal puts a default back, and the kernel then takes the default or ignores. */
+    if (handler_value(action) == (uintptr_t)SIG_DFL) {
+        return SB_DISPOSITION_DEFAULT;
+    }
+    if (handler_value(action) == (uintptr_t)SIG_IGN) {
+        return SB_DISPOSITION_IGNORE;
     }
     return SB_DISPOSITION_OTHER;
 }
@@ -471,8 +478,7 @@ uintptr_t sb_platform_handler_address(int signo)
     if (!valid_signal(signo) || sigaction(signo, NULL, &current) != 0) {
         return 0;
     }
-    return (current.sa_flags & SA_SIGINFO) ? (uintptr_t)current.sa_sigaction
-                                           : (uintptr_t)current.sa_handler;
+    return handler_value(&current);
 }
 
 static bool on_consumer_thread(void)
@@ -592,8 +598,7 @@ static enum default_action default_action_of(int signo)
 
 static bool default_that_ends(int signo, const struct sigaction *action)
 {
-    return !(action->sa_flags & SA_SIGINFO) && action->sa_handler == SIG_DFL &&
-           default_action_of(signo) == ACTION_END;
+    return classify(action) == SB_DISPOSITION_DEFAULT && default_action_of(signo) == ACTION_END;
 }
 
 /* Lets the default action happen to this process, then puts our handler back if
@@ -703,9 +708,11 @@ static bool chained_redelivery(int signo, siginfo_t *info, void *context)
     original.si_value.sival_int = (flags & SB_EVENT_HAS_VALUE) ? atomic_load(&box->value) : 0;
     struct sigaction previous = previous_action[signo]; /* stable while installed */
     atomic_store_explicit(&box->taken, sent, memory_order_release);
-    if (previous.sa_flags & SA_SIGINFO) {
+    if (classify(&previous) != SB_DISPOSITION_OTHER) {
+        /* the dispatcher takes SIG_DFL's action itself and never re-delivers for SIG_IGN */
+    } else if (previous.sa_flags & SA_SIGINFO) {
         previous.sa_sigaction(signo, &original, context);
-    } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+    } else {
         previous.sa_handler(signo);
     }
     return true;

@@ -238,6 +238,52 @@ static void chain_to_default_ends_the_process_by_that_signal(void)
     CHECK_EQ(SIGTERM, WTERMSIG(status));
 }
 
+/* What HotSpot's os::signal installs when sun.misc.Signal puts a default or an ignore back:
+ * SIG_DFL or SIG_IGN in the one handler field, with SA_SIGINFO set. */
+static struct sigaction hotspot_style(void (*disposition)(int))
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = disposition;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return action;
+}
+
+static void sig_dfl_and_sig_ign_with_sa_siginfo_are_default_and_ignore(void)
+{
+    struct sigaction dfl = hotspot_style(SIG_DFL), ign = hotspot_style(SIG_IGN), saved;
+    CHECK_EQ(0, sigaction(SIGURG, &dfl, &saved));
+    CHECK_EQ(SB_DISPOSITION_DEFAULT, sb_platform_disposition(SIGURG));
+    CHECK_EQ(0, sigaction(SIGURG, &ign, NULL));
+    CHECK_EQ(SB_DISPOSITION_IGNORE, sb_platform_disposition(SIGURG));
+    CHECK_EQ(0, sigaction(SIGURG, &saved, NULL));
+}
+
+/* Chaining to such a SIG_DFL takes the default action; it used to call address 0 (SIGSEGV in
+ * the signal handler: the whole JVM crashed instead of ending by the signal). */
+static void chain_to_a_default_set_with_sa_siginfo_ends_the_process_by_that_signal(void)
+{
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        struct sigaction dfl = hotspot_style(SIG_DFL);
+        if (sigaction(SIGUSR2, &dfl, NULL) != 0 || sb_platform_install(SIGUSR2) != 0 ||
+            sb_platform_raise(SIGUSR2) != 0) {
+            _exit(3);
+        }
+        sb_event event;
+        collect(SIGUSR2, &event, 1);
+        sb_platform_chain(&event);
+        sleep(2); /* a re-delivery on Linux: the default action ends us here */
+        _exit(4);
+    }
+    int status;
+    CHECK_EQ(child, waitpid(child, &status, 0));
+    CHECK(WIFSIGNALED(status));
+    CHECK_EQ(SIGUSR2, WTERMSIG(status));
+}
+
 static void spurious_wake_ups_are_harmless(void)
 {
     sb_platform_wake();
@@ -793,6 +839,8 @@ int main(void)
     RUN(uninstall_leaves_a_replacement_alone);
     RUN(chain_calls_the_previous_handler_with_the_siginfo);
     RUN(chain_to_default_ends_the_process_by_that_signal);
+    RUN(sig_dfl_and_sig_ign_with_sa_siginfo_are_default_and_ignore);
+    RUN(chain_to_a_default_set_with_sa_siginfo_ends_the_process_by_that_signal);
     RUN(spurious_wake_ups_are_harmless);
     RUN(bad_targets_are_refused);
 #if defined(__linux__)

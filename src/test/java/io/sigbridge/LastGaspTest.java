@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.sigbridge.internal.NativeSignals;
 import io.sigbridge.testsupport.AbortingChild;
 import io.sigbridge.testsupport.ChildProcess;
 
@@ -122,6 +123,20 @@ class LastGaspTest {
             child.kill("TERM");
             assertEquals(143, child.awaitExit(), child.describe());
             assertEquals("ran for SIGTERM(15)", file("handler.txt"));
+        }
+    }
+
+    @Test
+    void chainPreviousOntoTheDefaultSunMiscSignalPutBackEndsTheProcessByTheSignal() throws Exception {
+        // HotSpot puts a default back as SIG_DFL with SA_SIGINFO; chaining to it once called
+        // address 0 in the signal handler (a JVM crash, 134, instead of 138).
+        try (ChildProcess child = startChild("usr1-previous-after-sun-misc-default")) {
+            child.awaitLine("READY");
+            assertEquals(Integer.toString(NativeSignals.DISPOSITION_DEFAULT), file("disposition.txt"),
+                    "USR1 after sun.misc.Signal.handle(SIG_DFL)");
+            child.kill("USR1");
+            assertEquals(128 + Signal.USR1.number(), child.awaitExit(), child.describe());
+            assertEquals("ran for SIGUSR1(10)", file("handler.txt"));
         }
     }
 

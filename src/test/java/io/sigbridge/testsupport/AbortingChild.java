@@ -48,6 +48,21 @@ public final class AbortingChild {
                 Signals.handle(Signal.TERM, e -> Files.writeString(dir.resolve("handler.txt"), "ran for " + e.signal()),
                         Chain.PREVIOUS);
                 break;
+            case "usr1-previous-after-sun-misc-default":
+                // sun.misc.Signal puts USR1's default back as HotSpot does: SIG_DFL with
+                // SA_SIGINFO. Chain.PREVIOUS onto it must take the default action (end by USR1).
+                // (by reflection: javac -Werror refuses the proprietary-API warning)
+                Class<?> miscSignal = Class.forName("sun.misc.Signal");
+                Class<?> miscHandler = Class.forName("sun.misc.SignalHandler");
+                miscSignal.getMethod("handle", miscSignal, miscHandler).invoke(null,
+                        miscSignal.getConstructor(String.class).newInstance("USR1"),
+                        miscHandler.getField("SIG_DFL").get(null));
+                Signals.stats(Signal.USR1); // loads the library, installs nothing
+                Files.writeString(dir.resolve("disposition.txt"),
+                        Integer.toString(io.sigbridge.internal.NativeSignals.disposition(Signal.USR1.number())));
+                Signals.handle(Signal.USR1, e -> Files.writeString(dir.resolve("handler.txt"), "ran for " + e.signal()),
+                        Chain.PREVIOUS);
+                break;
             case "fault-on-term":
                 // The dump on TERM, then the JVM's own TERM handling: hooks, exit 143.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

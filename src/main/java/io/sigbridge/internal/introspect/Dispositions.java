@@ -23,11 +23,7 @@ public final class Dispositions {
         private final long address;
 
         Disposition(int kind, long address) {
-            // HotSpot sets SIG_DFL and SIG_IGN with SA_SIGINFO (sun.misc.Signal.handle), which the
-            // native side classifies as "another handler": the address tells what it is.
-            boolean plain = kind == NativeSignals.DISPOSITION_OTHER && (address == 0 || address == 1);
-            this.kind = !plain ? kind : address == 0 ? NativeSignals.DISPOSITION_DEFAULT
-                    : NativeSignals.DISPOSITION_IGNORE;
+            this.kind = kind; // SIG_DFL and SIG_IGN set with SA_SIGINFO are DEFAULT and IGNORE
             this.address = address;
         }
 
